@@ -1,0 +1,127 @@
+"""Gold Coin: the coin economy of an EA trading community."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import CONFIGS, check_production_config
+from .extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app. `config` is a mapping of settings that override the environment."""
+    config = dict(config or {})
+    env = config.get("ENV_NAME") or os.environ.get("GOLDCOIN_ENV", "development")
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(CONFIGS[env])
+    app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "goldcoin.db")
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    check_production_config(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers queue behind each other instead of failing with "database is locked".
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_subscribers()
+
+    from . import cli
+
+    cli.init_app(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["GOLDCOIN_ASYNC_MODE"],
+        message_queue=redis_url,
+        channel=app.config["REDIS_PREFIX"] + "socketio",
+        # Same origin only: no cross-site page may open a socket with our cookie.
+        cors_allowed_origins=None,
+    )
+
+    from . import security
+
+    security.init_app(app)
+
+
+def _register_blueprints(app):
+    from . import admin, leaderboard, realtime
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .community.views import bp as community_bp
+    from .leaderboard.views import bp as leaderboard_bp
+    from .notifications.views import bp as notifications_bp
+    from .ops import bp as ops_bp
+    from .payments.views import bp as payments_bp
+    from .store.views import bp as store_bp
+    from .web import bp as web_bp
+
+    for bp in (web_bp, auth_bp, api_bp, ops_bp, community_bp, store_bp, payments_bp, notifications_bp, leaderboard_bp):
+        app.register_blueprint(bp)
+
+    admin.init_app(app)
+    realtime.init_app(app)
+    leaderboard.init_app(app)
+
+    @app.context_processor
+    def _inject_header():
+        from .web.context import header_context
+
+        return header_context()
+
+
+def _register_subscribers():
+    # Importing a subscriber module registers its after-commit handlers once.
+    from .leaderboard import subscriber  # noqa: F401
+    from .notifications import email  # noqa: F401
+    from .realtime import pushes  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, wait for locks, and let SQLAlchemy own BEGIN
+    (pysqlite's own transaction handling breaks SAVEPOINT)."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    # IMMEDIATE takes the write lock at BEGIN, so two writers never both read
+    # and then deadlock upgrading their locks; the second waits its turn.
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,59 @@
+"""The admin index (the economy dashboard) and its JSON data; the charts are
+drawn in the browser by static/js/admin-dashboard.js."""
+from flask import current_app, jsonify, request
+from flask_admin import expose
+from flask_login import current_user
+
+from goldcoin.extensions import db
+
+from . import SecureBaseView, SecureIndexView, economy
+
+MAX_DAYS = 365
+
+
+def _days():
+    try:
+        days = int(request.args.get("days", 30))
+    except ValueError:
+        days = 30
+    return min(max(days, 1), MAX_DAYS)
+
+
+def dashboard_figures():
+    return economy.dashboard_data(
+        db.session,
+        days=_days(),
+        ratio=float(current_app.config.get("GOLDCOIN_ALERT_RATIO", 3.0)),
+        min_coins=int(current_app.config.get("GOLDCOIN_ALERT_MIN_COINS", 50)),
+    )
+
+
+class DashboardIndexView(SecureIndexView):
+    """Moderators may open the index (their views hang off its menu); the
+    economy figures on it are for admins only."""
+
+    allow_moderators = True
+
+    @expose("/")
+    def index(self):
+        data = dashboard_figures() if current_user.is_admin else None
+        return self.render("admin/index.html", data=data)
+
+
+class DashboardDataView(SecureBaseView):
+    """/admin/dashboard/data.json: admins only, not in the menu."""
+
+    allow_moderators = False
+
+    def is_visible(self):
+        return False
+
+    @expose("/")
+    def page(self):
+        from flask import redirect, url_for
+
+        return redirect(url_for("admin.index"))
+
+    @expose("/data.json")
+    def data(self):
+        return jsonify(dashboard_figures())

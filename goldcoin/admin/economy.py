@@ -1,0 +1,212 @@
+"""Economy figures for the admin dashboard, computed from the ledger.
+
+Plain SQLAlchemy (a session in, numbers out), so tests and CLI can call them.
+Definitions (all net of reversals, which keep the kind and run the other way):
+- minted:  coins earned from activity, kind `earn.*`, as they reach member
+           wallets (credits minus clawbacks);
+- sold:    coins bought, kind `recharge`, as they reach member wallets;
+- sunk:    coins spent into the `sink` account (store), minus refunds out of it;
+- circulating supply: the sum of all member wallets.
+Days are UTC calendar days.
+"""
+from collections import defaultdict
+from datetime import datetime, time, timedelta, timezone
+
+from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy.orm import aliased
+
+from goldcoin.auth.models import User
+from goldcoin.ledger import SINK, reconcile, system_account_id
+from goldcoin.ledger.models import WALLET, Account, Transfer, utcnow
+
+EARN_PREFIX = "earn."
+RECHARGE = "recharge"
+ALERT_TRAILING_DAYS = 7
+
+
+def _day(session, column):
+    """SQL expression: the UTC calendar day of a timestamp, as 'YYYY-MM-DD'."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%d", column)  # stored as UTC text
+    return cast(func.date(column), String)
+
+
+def _start_of(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def today_utc():
+    return utcnow().date()
+
+
+def daily_flows(session, days=30, today=None):
+    """{"days": [...], "minted": [...], "sold": [...], "sunk": [...]} for the
+    last `days` UTC days ending `today` (every day present, zeros included)."""
+    today = today or today_utc()
+    first = today - timedelta(days=days - 1)
+    sink = system_account_id(session, SINK)
+    src, dst = aliased(Account), aliased(Account)
+    earned = Transfer.kind.startswith(EARN_PREFIX)
+    bought = Transfer.kind == RECHARGE
+
+    def wallet_signed(condition):
+        return func.coalesce(
+            func.sum(
+                case(
+                    (and_(condition, dst.kind == WALLET, src.kind != WALLET), Transfer.amount),
+                    (and_(condition, src.kind == WALLET, dst.kind != WALLET), -Transfer.amount),
+                    else_=literal(0),
+                )
+            ),
+            0,
+        )
+
+    sunk = func.coalesce(
+        func.sum(
+            case(
+                (Transfer.to_account_id == sink, Transfer.amount),
+                (Transfer.from_account_id == sink, -Transfer.amount),
+                else_=literal(0),
+            )
+        ),
+        0,
+    )
+    day = _day(session, Transfer.created_at).label("day")
+    rows = session.execute(
+        select(day, wallet_signed(earned), wallet_signed(bought), sunk)
+        .select_from(Transfer)
+        .join(src, src.id == Transfer.from_account_id)
+        .join(dst, dst.id == Transfer.to_account_id)
+        .where(Transfer.created_at >= _start_of(first))
+        .where(Transfer.created_at < _start_of(today + timedelta(days=1)))
+        .group_by(day)
+    ).all()
+    by_day = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+    labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    return {
+        "days": labels,
+        "minted": [by_day.get(d, (0, 0, 0))[0] for d in labels],
+        "sold": [by_day.get(d, (0, 0, 0))[1] for d in labels],
+        "sunk": [by_day.get(d, (0, 0, 0))[2] for d in labels],
+    }
+
+
+def circulating_supply(session):
+    return int(session.scalar(select(func.coalesce(func.sum(Account.balance), 0)).where(Account.kind == WALLET)))
+
+
+def _earn_movements(since=None, until=None):
+    """Subquery (account_id, kind, amount, created_at): earn.* flows seen from member wallets."""
+    src, dst = aliased(Account), aliased(Account)
+    common = [Transfer.kind.startswith(EARN_PREFIX)]
+    if since is not None:
+        common.append(Transfer.created_at >= since)
+    if until is not None:
+        common.append(Transfer.created_at < until)
+    credits = (
+        select(Transfer.to_account_id.label("account_id"), Transfer.kind, Transfer.amount.label("amount"), Transfer.created_at)
+        .join(dst, dst.id == Transfer.to_account_id)
+        .where(dst.kind == WALLET, *common)
+    )
+    debits = (
+        select(Transfer.from_account_id.label("account_id"), Transfer.kind, (-Transfer.amount).label("amount"), Transfer.created_at)
+        .join(src, src.id == Transfer.from_account_id)
+        .where(src.kind == WALLET, *common)
+    )
+    return credits.union_all(debits).subquery()
+
+
+def top_earners(session, days=30, limit=10, today=None):
+    """Members who earned the most (earn.*, net) in the last `days` days."""
+    today = today or today_utc()
+    moves = _earn_movements(since=_start_of(today - timedelta(days=days - 1)))
+    total = func.sum(moves.c.amount).label("earned")
+    rows = session.execute(
+        select(Account.user_id, User.username, total)
+        .select_from(moves)
+        .join(Account, Account.id == moves.c.account_id)
+        .join(User, User.id == Account.user_id)
+        .group_by(Account.user_id, User.username)
+        .having(func.sum(moves.c.amount) > 0)
+        .order_by(total.desc(), Account.user_id)
+        .limit(limit)
+    ).all()
+    return [{"user_id": r[0], "username": r[1], "earned": int(r[2])} for r in rows]
+
+
+def earning_alerts(session, today=None, ratio=3.0, min_coins=50):
+    """Possible farming: a member's, or a rule's (kind's), net earnings today
+    against its average over the 7 days before. Alert when today is at least
+    `min_coins` and more than `ratio` times that average (a first day with no
+    history alerts once it reaches `min_coins`)."""
+    today = today or today_utc()
+    first = today - timedelta(days=ALERT_TRAILING_DAYS)
+    moves = _earn_movements(since=_start_of(first), until=_start_of(today + timedelta(days=1)))
+    day = _day(session, moves.c.created_at).label("day")
+    rows = session.execute(
+        select(Account.user_id, User.username, moves.c.kind, day, func.sum(moves.c.amount))
+        .select_from(moves)
+        .join(Account, Account.id == moves.c.account_id)
+        .join(User, User.id == Account.user_id)
+        .group_by(Account.user_id, User.username, moves.c.kind, day)
+    ).all()
+    today_key = today.isoformat()
+    per_member = defaultdict(lambda: [0, 0])  # (user_id, username) -> [today, trailing]
+    per_kind = defaultdict(lambda: [0, 0])
+    for user_id, username, kind, d, amount in rows:
+        slot = 0 if d == today_key else 1
+        per_member[(user_id, username)][slot] += int(amount)
+        per_kind[kind][slot] += int(amount)
+
+    def judge(today_amount, trailing):
+        average = trailing / ALERT_TRAILING_DAYS
+        return today_amount >= min_coins and today_amount > ratio * average, round(average, 2)
+
+    alerts = []
+    for (user_id, username), (now, trailing) in sorted(per_member.items()):
+        hit, average = judge(now, trailing)
+        if hit:
+            alerts.append({"scope": "member", "user_id": user_id, "username": username, "today": now, "average": average})
+    for kind, (now, trailing) in sorted(per_kind.items()):
+        hit, average = judge(now, trailing)
+        if hit:
+            alerts.append({"scope": "rule", "kind": kind, "today": now, "average": average})
+    return alerts
+
+
+def pending_orders(session, limit=5):
+    """Recharge orders still waiting for their payment: the count and the oldest."""
+    from goldcoin.payments.models import PENDING, RechargeOrder
+
+    pending = RechargeOrder.status == PENDING
+    count = session.scalar(select(func.count(RechargeOrder.id)).where(pending)) or 0
+    oldest = session.scalars(select(RechargeOrder).where(pending).order_by(RechargeOrder.id).limit(limit)).all()
+    return {
+        "count": int(count),
+        "orders": [
+            {"id": o.id, "user_id": o.user_id, "coins": o.coins, "created_at": o.created_at.isoformat()}
+            for o in oldest
+        ],
+    }
+
+
+def reconcile_status(session):
+    report = reconcile(session)
+    return {"ok": report.ok, "lines": list(report.lines())}
+
+
+def dashboard_data(session, days=30, today=None, ratio=3.0, min_coins=50):
+    today = today or today_utc()
+    data = daily_flows(session, days=days, today=today)
+    data.update(
+        circulating=circulating_supply(session),
+        top_earners=top_earners(session, days=days, today=today),
+        alerts=earning_alerts(session, today=today, ratio=ratio, min_coins=min_coins),
+        pending_orders=pending_orders(session),
+        reconcile=reconcile_status(session),
+        today=today.isoformat(),
+    )
+    return data

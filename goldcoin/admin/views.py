@@ -1,0 +1,301 @@
+"""Model views of the foundation and the operations pages: members, ledger,
+manual adjustments, tokens, audit log. Each domain adds its own views through
+its `register_admin(site, db)` (called at the end of `register`)."""
+import uuid
+
+from flask import flash, make_response, redirect, request, url_for
+from markupsafe import Markup
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from sqlalchemy import func, or_, select
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+
+from goldcoin.auth.models import ROLES, ApiToken, User
+from goldcoin.auth.service import create_token, revoke_token, TOKEN_SCOPES
+from goldcoin.ledger import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientFunds,
+    LedgerError,
+    balance_of,
+    reverse,
+    wallet_id,
+)
+from goldcoin.ledger.adjustments import adjust_balance
+from goldcoin.extensions import db
+from goldcoin.ledger.models import Account, Transfer
+
+from . import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id, audit
+from .dashboard import DashboardDataView
+from .models import AdminAction
+
+MAX_ADJUSTMENT = 10_000_000
+
+
+class UserView(SecureModelView):
+    """Members: role and ban. Referral info: added by the earning package."""
+
+    column_list = ("id", "username", "email", "role", "is_banned", "created_at")
+    column_searchable_list = ("username", "email")
+    column_filters = ("role", "is_banned")
+    form_columns = ("role", "is_banned")
+    form_choices = {"role": [(r, r) for r in ROLES]}
+    can_create = False
+    can_delete = False
+    column_details_exclude_list = ("password_hash",)
+    column_export_exclude_list = ("password_hash",)
+    column_formatters = {
+        "username": lambda view, context, model, name: Markup(
+            '{} <a class="small" href="{}">adjust</a>'
+        ).format(model.username, url_for("adjust.index", member=model.username)),
+    }
+
+    def audit_change(self, session, model, changes, is_created):
+        target = f"user:{model.id}"
+        if "role" in changes:
+            old, new = changes.pop("role")
+            audit.record(session, actor_id(), "member.role", target, username=model.username, old=old, new=new)
+        if "is_banned" in changes:
+            old, new = changes.pop("is_banned")
+            audit.record(session, actor_id(), "member.ban" if new else "member.unban", target, username=model.username)
+        if changes:
+            super().audit_change(session, model, changes, is_created)
+
+    def _set_banned(self, ids, banned):
+        me = actor_id()
+        users = db.session.scalars(select(User).where(User.id.in_([int(i) for i in ids]))).all()
+        changed = 0
+        for user in users:
+            if user.id == me or user.is_banned == banned:
+                continue  # an admin cannot ban themselves out of the admin
+            user.is_banned = banned
+            audit.record(db.session, me, "member.ban" if banned else "member.unban", f"user:{user.id}", username=user.username)
+            changed += 1
+        db.session.commit()
+        flash(f"{changed} member(s) {'banned' if banned else 'unbanned'}.", "success")
+
+    @action("ban", "Ban", "Ban the selected members?")
+    def action_ban(self, ids):
+        self._set_banned(ids, True)
+
+    @action("unban", "Unban", "Unban the selected members?")
+    def action_unban(self, ids):
+        self._set_banned(ids, False)
+
+
+class AccountView(ReadOnlyModelView):
+    column_list = ("id", "kind", "code", "user_id", "balance", "created_at")
+    column_filters = ("kind", "code", "user_id")
+
+
+class MemberFilter(BaseSQLAFilter):
+    """Transfers into or out of a member's wallet, by username."""
+
+    def apply(self, query, value, alias=None):
+        wallets = (
+            select(Account.id)
+            .join(User, User.id == Account.user_id)
+            .where(func.lower(User.username) == str(value).strip().lower())
+        )
+        return query.filter(or_(Transfer.from_account_id.in_(wallets), Transfer.to_account_id.in_(wallets)))
+
+    def operation(self):
+        return "is"
+
+
+class TransferView(ReadOnlyModelView):
+    """The ledger, read-only. Each row has a Reverse button (a POST with CSRF
+    and a reason) that posts the reversing transfer; nothing is edited."""
+
+    list_template = "admin/transfers_list.html"
+    column_list = (
+        "id", "created_at", "kind", "from_account_id", "to_account_id", "amount",
+        "memo", "reference", "reverses_id", "actor_id",
+    )
+    column_export_list = column_list + ("idempotency_key",)
+    column_filters = (
+        MemberFilter(Transfer.id, "Member (username)"),
+        "kind",
+        "created_at",
+        "from_account_id",
+        "to_account_id",
+        "actor_id",
+    )
+    column_default_sort = ("id", True)
+    can_export = True
+    export_types = ["csv"]
+
+    @expose("/reverse/<int:transfer_id>", methods=("POST",))
+    def reverse_view(self, transfer_id):
+        form = ReverseForm(request.form)
+        back = request.form.get("next") or self.get_url(".index_view")
+        if not back.startswith("/"):
+            back = self.get_url(".index_view")
+        if not form.validate():
+            flash("A reversal needs a reason. " + _errors(form), "error")
+            return redirect(back)
+        session = db.session
+        try:
+            posting = reverse(session, transfer_id, memo=form.reason.data.strip(), actor_id=actor_id())
+            if not posting.replayed:
+                audit.record(
+                    session, actor_id(), "ledger.reverse", f"transfer:{transfer_id}",
+                    reversal_id=posting.transfer.id, amount=posting.transfer.amount,
+                    kind=posting.transfer.kind, reason=form.reason.data.strip(),
+                )
+            session.commit()
+        except LedgerError as exc:
+            session.rollback()
+            flash(f"Transfer {transfer_id} was not reversed: {exc}", "error")
+            return redirect(back)
+        if posting.replayed:
+            flash(f"Transfer {transfer_id} was already reversed by transfer {posting.transfer.id}.", "info")
+        else:
+            flash(f"Transfer {transfer_id} reversed by transfer {posting.transfer.id}.", "success")
+        return redirect(back)
+
+
+class ReverseForm(CSRFForm):
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=255)])
+
+
+class TokenForm(CSRFForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    scope = SelectField("Scope", choices=[(s, s) for s in TOKEN_SCOPES])
+
+
+class TokenView(ReadOnlyModelView):
+    """Bearer tokens: create (the plaintext is shown once) and revoke."""
+
+    column_list = ("id", "name", "scope", "created_by_id", "created_at", "last_used_at", "revoked_at")
+    column_exclude_list = ("token_hash",)
+    column_details_exclude_list = ("token_hash",)
+    column_export_exclude_list = ("token_hash",)
+    can_create = True  # through create_view below, never Flask-Admin's model form
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        form = TokenForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            session = db.session
+            token, plaintext = create_token(session, form.name.data.strip(), form.scope.data, created_by_id=actor_id())
+            audit.record(session, actor_id(), "token.create", f"token:{token.id}", name=token.name, scope=token.scope)
+            session.commit()
+            response = make_response(self.render("admin/token_created.html", token=token, plaintext=plaintext))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        return self.render("admin/token_form.html", form=form)
+
+    @action("revoke", "Revoke", "Revoke the selected tokens? Their holders are refused at once.")
+    def action_revoke(self, ids):
+        revoked = 0
+        for token_id in ids:
+            token = db.session.get(ApiToken, int(token_id))
+            if token is None or token.revoked_at is not None:
+                continue
+            revoke_token(db.session, token.id)
+            audit.record(db.session, actor_id(), "token.revoke", f"token:{token.id}", name=token.name, scope=token.scope)
+            revoked += 1
+        db.session.commit()
+        flash(f"{revoked} token(s) revoked.", "success")
+
+
+def _errors(form):
+    return " ".join(f"{form[name].label.text}: {'; '.join(errs)}" for name, errs in form.errors.items())
+
+
+def _nonzero(form, field):
+    if field.data == 0:
+        raise ValidationError("Must not be zero.")
+
+
+class AdjustmentForm(CSRFForm):
+    member = StringField("Member (username)", validators=[DataRequired(), Length(max=32)])
+    amount = IntegerField(
+        "Amount (coins; negative takes coins back)",
+        validators=[DataRequired(message="A non-zero whole number."), NumberRange(-MAX_ADJUSTMENT, MAX_ADJUSTMENT), _nonzero],
+    )
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=255)])
+    # Generated when the form is rendered: submitting the same form twice
+    # posts one transfer (the ledger key is derived from it).
+    key = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+
+
+class AdjustmentView(SecureBaseView):
+    """Manual adjustments, always a ledger transfer against `adjustments`."""
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        form = AdjustmentForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            form.key.data = uuid.uuid4().hex
+            form.member.data = request.args.get("member", "")
+            return self.render("admin/adjust.html", form=form)
+        if not form.validate():
+            return self.render("admin/adjust.html", form=form), 400
+        session = db.session
+        user = session.scalar(select(User).where(func.lower(User.username) == form.member.data.strip().lower()))
+        if user is None:
+            form.member.errors = list(form.member.errors) + ["No such member."]
+            return self.render("admin/adjust.html", form=form), 400
+        reason = form.reason.data.strip()
+        try:
+            posting = adjust_balance(
+                session, user.id, form.amount.data, reason=reason, actor_id=actor_id(), key=form.key.data
+            )
+            if not posting.replayed:
+                audit.record(
+                    session, actor_id(), "ledger.adjust", f"user:{user.id}",
+                    username=user.username, amount=form.amount.data, reason=reason, transfer_id=posting.transfer.id,
+                )
+            balance = balance_of(session, wallet_id(session, user.id))
+            session.commit()
+        except (InsufficientFunds, IdempotencyConflict, AlreadyReversed, LedgerError) as exc:
+            session.rollback()
+            message = (
+                f"{user.username} does not hold {abs(form.amount.data)} coins."
+                if isinstance(exc, InsufficientFunds)
+                else str(exc)
+            )
+            flash(f"Not adjusted: {message}", "error")
+            return self.render("admin/adjust.html", form=form), 409
+        if posting.replayed:
+            flash(f"This adjustment was already posted (transfer {posting.transfer.id}); nothing changed.", "info")
+        else:
+            flash(
+                f"Adjusted {user.username} by {form.amount.data:+d} coins (transfer {posting.transfer.id}); "
+                f"balance now {int(balance)}.",
+                "success",
+            )
+        return redirect(self.get_url(".index"))
+
+
+class AdminActionView(ReadOnlyModelView):
+    column_list = ("id", "at", "actor_id", "action", "target", "details")
+    column_filters = ("action", "actor_id", "target", "at")
+    column_default_sort = ("id", True)
+    can_export = True
+    export_types = ["csv"]
+
+
+def register(admin, db):  # noqa: F811 - the db handed in is goldcoin.extensions.db
+    admin.add_view(UserView(User, db, name="Members", endpoint="members"))
+    admin.add_view(AccountView(Account, db, name="Accounts", endpoint="accounts", category="Ledger"))
+    admin.add_view(TransferView(Transfer, db, name="Transfers", endpoint="transfers", category="Ledger"))
+    admin.add_view(AdjustmentView(name="Adjust a balance", endpoint="adjust", url="/admin/adjust", category="Ledger"))
+    admin.add_view(TokenView(ApiToken, db, name="Tokens", endpoint="tokens"))
+    admin.add_view(AdminActionView(AdminAction, db, name="Audit log", endpoint="audit"))
+    admin.add_view(DashboardDataView(name="Dashboard data", endpoint="dashboard", url="/admin/dashboard"))
+
+    # Each domain registers its own views.
+    from goldcoin.community.admin import register_admin as register_community_admin
+    from goldcoin.earning.admin import register_admin as register_earning_admin
+    from goldcoin.payments.admin import register_admin as register_payments_admin
+    from goldcoin.store.admin import register_admin as register_store_admin
+
+    register_earning_admin(admin, db)
+    register_community_admin(admin, db)
+    register_store_admin(admin, db)
+    register_payments_admin(admin, db)

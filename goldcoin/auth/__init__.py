@@ -1,0 +1,1 @@
+from .models import ADMIN, MEMBER, MODERATOR, ApiToken, User

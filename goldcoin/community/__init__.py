@@ -1,0 +1,1 @@
+"""Community pages: forum, EA library, Q&A, bounties, challenges."""

@@ -1,0 +1,77 @@
+"""Admin views: sections, challenges (winners and prizes), entries, the EA
+verification queue (moderators allowed) and posts."""
+from flask import flash
+from flask_admin.actions import action
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.validators import NumberRange, Optional
+
+from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.extensions import db as _db
+
+from .challenges import pay_challenge
+from .eas import verify_ea
+from .models import PENDING, Challenge, ChallengeEntry, ExpertAdvisor, Section
+from .service import CommunityError
+
+
+class SectionView(SecureModelView):
+    column_list = ("position", "slug", "name", "is_commercial", "is_qa")
+    form_columns = ("position", "slug", "name", "description", "is_commercial", "is_qa")
+
+
+class ChallengeView(SecureModelView):
+    column_list = ("id", "title", "prize_pool", "starts_at", "ends_at", "status")
+    form_columns = ("title", "rules", "prize_pool", "starts_at", "ends_at")
+    form_args = {"prize_pool": {"validators": [NumberRange(min=0)]}}
+    can_delete = False
+
+    @action("pay_winners", "Pay winners", "Pay the prizes set on the entries of the selected challenges?")
+    def pay_winners(self, ids):
+        for challenge in _db.session.scalars(select(Challenge).where(Challenge.id.in_([int(i) for i in ids]))):
+            try:
+                results = pay_challenge(_db.session, challenge, actor_id=current_user.id)
+            except CommunityError as exc:
+                _db.session.rollback()
+                flash(f"{challenge.title}: {exc}", "error")
+                continue
+            _db.session.commit()
+            flash(f"{challenge.title}: paid {sum(r.paid for r in results)} coins to {len(results)} winners.", "success")
+
+
+class EntryView(SecureModelView):
+    """Admins pick winners by setting a prize on an entry, then use "Pay winners"."""
+
+    column_list = ("id", "challenge", "user", "post_id", "ea_id", "note", "prize")
+    column_filters = ("challenge_id",)
+    form_columns = ("prize",)
+    form_args = {"prize": {"validators": [Optional(), NumberRange(min=0)]}}
+    can_create = False
+    can_delete = False
+
+
+class EAQueueView(ReadOnlyModelView):
+    allow_moderators = True
+    column_list = ("id", "name", "author", "symbol", "timeframe", "profit_factor", "max_drawdown_pct", "status",
+                   "reject_reason", "created_at")
+    column_filters = ("status",)
+    column_default_sort = ("id", False)
+
+    @action("verify", "Verify (+50 to author)", "Verify the selected EAs?")
+    def verify(self, ids):
+        paid = 0
+        for ea in _db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.id.in_([int(i) for i in ids]),
+                                                                  ExpertAdvisor.status == PENDING)):
+            try:
+                paid += verify_ea(_db.session, current_user, ea).paid
+            except CommunityError as exc:
+                flash(f"{ea.name}: {exc}", "error")
+        _db.session.commit()
+        flash(f"Verified; {paid} coins paid to authors. Reject with a reason on /community/eas/queue.", "success")
+
+
+def register_admin(site, db):
+    site.add_view(SectionView(Section, db, name="Sections", endpoint="forum_sections", category="Community"))
+    site.add_view(ChallengeView(Challenge, db, name="Challenges", endpoint="challenges", category="Community"))
+    site.add_view(EntryView(ChallengeEntry, db, name="Challenge entries", endpoint="challenge_entries", category="Community"))
+    site.add_view(EAQueueView(ExpertAdvisor, db, name="EA verification", endpoint="ea_queue", category="Community"))

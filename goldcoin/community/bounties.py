@@ -1,0 +1,146 @@
+"""Bounties: coins held in `escrow` until the bounty resolves, exactly once.
+
+Resolving is a conditional UPDATE of the bounty's status from `open`; of two
+concurrent resolutions only one changes a row, and only that one moves coins.
+"""
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from goldcoin.earning.service import as_utc
+from goldcoin.earning.settings import get_int, get_setting
+from goldcoin.ledger import ESCROW, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import utcnow
+
+from .models import AWARDED, OPEN, QUESTION, REFUNDED, Bounty, Post, Vote
+from .permissions import may_start_bounty
+from .service import CommunityError, first_post_id
+
+
+def start_bounty(session, user, thread, amount, days=None, now=None):
+    """Put `amount` coins of the member's on a question: wallet -> escrow now."""
+    if not may_start_bounty(session, user):
+        raise CommunityError("Starting bounties is a privilege you do not have; the store sells it.", "forbidden")
+    if thread.kind != QUESTION:
+        raise CommunityError("Bounties go on questions.")
+    if thread.accepted_post_id is not None:
+        raise CommunityError("This question already has an accepted answer.")
+    low, high = get_int(session, "bounty_min"), get_int(session, "bounty_max")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not low <= amount <= high:
+        raise CommunityError(f"A bounty is between {low} and {high} coins.")
+    now = as_utc(now) or utcnow()
+    days = days or get_int(session, "bounty_days")
+    if session.scalar(select(Bounty.id).where(Bounty.thread_id == thread.id)):
+        raise CommunityError("This question already has a bounty.", "conflict")
+    with session.begin_nested():  # a wallet that cannot cover it leaves no bounty behind
+        bounty = Bounty(thread_id=thread.id, owner_id=user.id, amount=amount, status=OPEN,
+                        expires_at=now + timedelta(days=days), created_at=now)
+        session.add(bounty)
+        session.flush()
+        transfer(
+            session,
+            wallet_id(session, user.id),
+            system_account_id(session, ESCROW),
+            amount,
+            kind="bounty.escrow",
+            key=f"bounty:{bounty.id}:escrow",
+            memo=f"Bounty on: {thread.title[:80]}",
+            reference=f"bounty:{bounty.id}",
+            actor_id=user.id,
+        )
+    return bounty
+
+
+def _claim(session, bounty, status, now, post_id=None, extra=()):
+    stmt = update(Bounty).where(Bounty.id == bounty.id, Bounty.status == OPEN, *extra)
+    claimed = session.execute(
+        stmt.values(status=status, resolved_at=now, awarded_post_id=post_id),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    session.expire(bounty)
+    return bool(claimed)
+
+
+def _pay_winner(session, bounty, post, actor_id=None):
+    posting = transfer(
+        session,
+        system_account_id(session, ESCROW),
+        wallet_id(session, post.author_id),
+        bounty.amount,
+        kind="earn.bounty",
+        key=f"bounty:{bounty.id}:award",
+        memo=f"Bounty won: {bounty.thread.title[:80]}",
+        reference=f"post:{post.id}",
+        actor_id=actor_id,
+    )
+    from goldcoin.earning.referrals import on_contribution
+
+    on_contribution(session, post.author_id)
+    return posting
+
+
+def _check_answer(session, bounty, post):
+    if post.thread_id != bounty.thread_id or post.id == first_post_id(session, bounty.thread_id):
+        raise CommunityError("That is not an answer to this question.")
+    if post.removed_at is not None:
+        raise CommunityError("That answer was removed.")
+    if post.author_id == bounty.owner_id:
+        raise CommunityError("You cannot award your own bounty to yourself.")
+
+
+def award_bounty(session, user, bounty, post, now=None):
+    """The owner awards the bounty to an answer: escrow -> answerer, once."""
+    if user.id != bounty.owner_id:
+        raise CommunityError("Only the bounty's owner can award it.", "forbidden")
+    _check_answer(session, bounty, post)
+    if not _claim(session, bounty, AWARDED, as_utc(now) or utcnow(), post.id):
+        raise CommunityError("This bounty has been resolved already.", "conflict")
+    return _pay_winner(session, bounty, post, actor_id=user.id)
+
+
+def top_voted_answer(session, bounty):
+    first = first_post_id(session, bounty.thread_id)
+    votes = func.count(Vote.id)
+    row = session.execute(
+        select(Post, votes)
+        .outerjoin(Vote, (Vote.post_id == Post.id) & (Vote.user_id != Post.author_id))
+        .where(Post.thread_id == bounty.thread_id, Post.id != first, Post.removed_at.is_(None),
+               Post.author_id != bounty.owner_id)
+        .group_by(Post.id)
+        .order_by(votes.desc(), Post.id)
+        .limit(1)
+    ).first()
+    return row[0] if row is not None and row[1] > 0 else None
+
+
+def resolve_expired(session, bounty, now=None):
+    """Resolve one expired open bounty: refund, or (admin setting `top_voted`)
+    award it to the top-voted answer. Returns "refunded", "awarded" or None."""
+    now = as_utc(now) or utcnow()
+    if bounty.status != OPEN or as_utc(bounty.expires_at) > now:
+        return None
+    winner = top_voted_answer(session, bounty) if get_setting(session, "bounty_expiry_policy") == "top_voted" else None
+    if winner is not None:
+        if not _claim(session, bounty, AWARDED, now, winner.id):
+            return None
+        _pay_winner(session, bounty, winner)
+        return "awarded"
+    if not _claim(session, bounty, REFUNDED, now):
+        return None
+    transfer(
+        session,
+        system_account_id(session, ESCROW),
+        wallet_id(session, bounty.owner_id),
+        bounty.amount,
+        kind="bounty.refund",
+        key=f"bounty:{bounty.id}:refund",
+        memo=f"Bounty expired, refunded: {bounty.thread.title[:80]}",
+        reference=f"bounty:{bounty.id}",
+    )
+    return "refunded"
+
+
+def expired_bounties(session, now=None):
+    now = as_utc(now) or utcnow()
+    rows = session.scalars(select(Bounty).where(Bounty.status == OPEN).order_by(Bounty.id)).all()
+    return [b for b in rows if as_utc(b.expires_at) <= now]

@@ -1,0 +1,83 @@
+"""Challenges: admins create them, members enter with a post or an EA,
+admins set winners' prizes and pay them (kind earn.challenge)."""
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from goldcoin.earning import award
+from goldcoin.earning.service import as_utc
+from goldcoin.ledger.models import utcnow
+
+from .models import Challenge, ChallengeEntry, ExpertAdvisor, Post
+from .service import CommunityError
+
+
+def enter_challenge(session, user, challenge, *, post_id=None, ea_id=None, note="", now=None):
+    now = as_utc(now) or utcnow()
+    if challenge.status != "open" or not as_utc(challenge.starts_at) <= now < as_utc(challenge.ends_at):
+        raise CommunityError("This challenge is not open for entries.")
+    if not post_id and not ea_id:
+        raise CommunityError("Enter with one of your posts or one of your EAs.")
+    if post_id:
+        post = session.get(Post, post_id)
+        if post is None or post.author_id != user.id or post.removed_at is not None:
+            raise CommunityError("Enter with a post of your own.")
+    if ea_id:
+        ea = session.get(ExpertAdvisor, ea_id)
+        if ea is None or ea.author_id != user.id:
+            raise CommunityError("Enter with an EA of your own.")
+    try:
+        with session.begin_nested():
+            entry = ChallengeEntry(challenge_id=challenge.id, user_id=user.id, post_id=post_id or None,
+                                   ea_id=ea_id or None, note=(note or "").strip()[:255])
+            session.add(entry)
+    except IntegrityError:
+        raise CommunityError("You have entered this challenge already.", "conflict") from None
+    return entry
+
+
+def set_prize(session, entry, prize):
+    if isinstance(prize, bool) or not isinstance(prize, int) or prize < 0:
+        raise CommunityError("A prize is a whole number of coins.")
+    entry.prize = prize or None
+    session.flush()
+
+
+def pay_challenge(session, challenge, actor_id=None, now=None):
+    """Pay every entry with a prize (once each) and close the challenge.
+
+    The prizes together may not exceed the prize pool. Returns [AwardResult].
+    """
+    entries = session.scalars(
+        select(ChallengeEntry).where(ChallengeEntry.challenge_id == challenge.id, ChallengeEntry.prize > 0)
+        .order_by(ChallengeEntry.id)
+    ).all()
+    total = sum(e.prize for e in entries)
+    if not entries:
+        raise CommunityError("Pick the winners first (set a prize on their entries).")
+    if total > challenge.prize_pool:
+        raise CommunityError(f"The prizes ({total}) exceed the prize pool ({challenge.prize_pool}).")
+    claimed = session.execute(
+        update(Challenge).where(Challenge.id == challenge.id, Challenge.status == "open").values(status="paid"),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    session.expire(challenge)
+    if not claimed:
+        raise CommunityError("This challenge has been paid already.", "conflict")
+    return [
+        award(
+            session,
+            entry.user_id,
+            "challenge",
+            object_key=f"challenge:{challenge.id}:entry:{entry.id}",
+            amount=entry.prize,
+            memo=f"Challenge prize: {challenge.title[:80]}",
+            reference=f"challenge:{challenge.id}",
+            actor_id=actor_id,
+            now=now,
+        )
+        for entry in entries
+    ]
+
+
+def entry_count(session, challenge_id):
+    return session.scalar(select(func.count(ChallengeEntry.id)).where(ChallengeEntry.challenge_id == challenge_id))

@@ -1,0 +1,210 @@
+"""Forum sections, threads (discussions and questions), posts, votes, the EA
+library, bounties and challenges."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from goldcoin.auth.models import User
+from goldcoin.extensions import db
+from goldcoin.ledger.models import utcnow
+
+DISCUSSION = "discussion"
+QUESTION = "question"
+
+
+class Section(db.Model):
+    __tablename__ = "forum_sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    # Posting here is a privilege (permissions.may_post_commercial).
+    is_commercial: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Threads started here are questions (answers, accept, bounties).
+    is_qa: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def __str__(self):
+        return self.name
+
+
+class Thread(db.Model):
+    __tablename__ = "forum_threads"
+    __table_args__ = (CheckConstraint("kind IN ('discussion', 'question')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("forum_sections.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default=DISCUSSION)
+    # The accepted answer's post id (no foreign key: threads and posts would
+    # reference each other, and a post is never deleted, only marked removed).
+    accepted_post_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    section = relationship(Section)
+    author = relationship(User)
+
+    def __str__(self):
+        return self.title
+
+
+class Post(db.Model):
+    """A post in a thread. The first post of a question is the question; the
+    others are its answers."""
+
+    __tablename__ = "forum_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_threads.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removal_reason: Mapped[str | None] = mapped_column(String(255))
+
+    thread = relationship(Thread, foreign_keys=[thread_id])
+    author = relationship(User, foreign_keys=[author_id])
+
+    def __str__(self):
+        return f"post #{self.id}"
+
+
+class Vote(db.Model):
+    """An upvote. One per member and post (unique)."""
+
+    __tablename__ = "forum_votes"
+    __table_args__ = (UniqueConstraint("post_id", "user_id", name="uq_forum_votes_post_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_posts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+PENDING = "pending"
+VERIFIED = "verified"
+REJECTED = "rejected"
+
+
+class ExpertAdvisor(db.Model):
+    __tablename__ = "expert_advisors"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'verified', 'rejected')", name="status_known"),
+        CheckConstraint("price_coins >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Stored file names under UPLOAD_FOLDER/eas (random, never the uploader's).
+    file_name: Mapped[str] = mapped_column(String(120))
+    original_name: Mapped[str] = mapped_column(String(200))
+    report_file_name: Mapped[str | None] = mapped_column(String(120))
+    report_original_name: Mapped[str | None] = mapped_column(String(200))
+    symbol: Mapped[str] = mapped_column(String(20))
+    timeframe: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(60))
+    net_profit: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    profit_factor: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    max_drawdown_pct: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    trades: Mapped[int] = mapped_column(Integer)
+    win_rate: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    price_coins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_premium: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    status: Mapped[str] = mapped_column(String(16), default=PENDING, server_default=PENDING)
+    reject_reason: Mapped[str | None] = mapped_column(String(255))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author = relationship(User, foreign_keys=[author_id])
+
+    def __str__(self):
+        return self.name
+
+
+OPEN = "open"
+AWARDED = "awarded"
+REFUNDED = "refunded"
+
+
+class Bounty(db.Model):
+    """Coins a member put on a question, held in `escrow` until it resolves once."""
+
+    __tablename__ = "bounties"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("status IN ('open', 'awarded', 'refunded')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_threads.id"), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amount: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN, server_default=OPEN)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    awarded_post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_posts.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    thread = relationship(Thread)
+
+
+class Challenge(db.Model):
+    __tablename__ = "challenges"
+    __table_args__ = (
+        CheckConstraint("prize_pool >= 0", name="prize_pool_not_negative"),
+        CheckConstraint("status IN ('open', 'paid')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    rules: Mapped[str] = mapped_column(Text, default="")
+    prize_pool: Mapped[int] = mapped_column(Integer, default=0)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __str__(self):
+        return self.title
+
+
+class ChallengeEntry(db.Model):
+    __tablename__ = "challenge_entries"
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "user_id", name="uq_challenge_entries_challenge_user"),
+        CheckConstraint("prize IS NULL OR prize >= 0", name="prize_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_posts.id"))
+    ea_id: Mapped[int | None] = mapped_column(ForeignKey("expert_advisors.id"))
+    note: Mapped[str] = mapped_column(String(255), default="")
+    # Set by an admin when picking winners; paid by pay_challenge().
+    prize: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    challenge = relationship(Challenge, backref="entries")
+    user = relationship(User)
+
+    def __str__(self):
+        return f"entry #{self.id}"

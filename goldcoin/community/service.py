@@ -1,0 +1,198 @@
+"""Forum and Q&A: threads, posts, votes, moderation, accepted answers.
+
+Functions take the session, flush, never commit.
+"""
+from datetime import timedelta
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from goldcoin.auth.models import User
+from goldcoin.earning import award
+from goldcoin.earning.service import as_utc, get_rule
+from goldcoin.earning.settings import get_bool, get_int
+from goldcoin.ledger import InsufficientFunds, reverse
+from goldcoin.ledger.models import Account, Transfer, utcnow
+
+from .models import DISCUSSION, QUESTION, Post, Section, Thread, Vote
+from .permissions import may_post_commercial
+
+
+class CommunityError(Exception):
+    """A refused community action; the message is safe to show."""
+
+    def __init__(self, message, code="bad_request"):
+        super().__init__(message)
+        self.code = code
+
+
+def _clean(text, name, max_length):
+    text = (text or "").strip()
+    if not text:
+        raise CommunityError(f"{name} must not be empty.")
+    if len(text) > max_length:
+        raise CommunityError(f"{name} must be at most {max_length} characters.")
+    return text
+
+
+def _check_may_post(session, user, section):
+    if section.is_commercial and not may_post_commercial(session, user):
+        raise CommunityError("Posting in the commercial section is a privilege you do not have; the store sells it.", "forbidden")
+
+
+def create_thread(session, user, section, title, body):
+    _check_may_post(session, user, section)
+    thread = Thread(
+        section_id=section.id,
+        author_id=user.id,
+        title=_clean(title, "Title", 200),
+        kind=QUESTION if section.is_qa else DISCUSSION,
+    )
+    session.add(thread)
+    session.flush()
+    session.add(Post(thread_id=thread.id, author_id=user.id, body=_clean(body, "Text", 20000)))
+    session.flush()
+    return thread
+
+
+def reply(session, user, thread, body):
+    _check_may_post(session, user, thread.section)
+    post = Post(thread_id=thread.id, author_id=user.id, body=_clean(body, "Text", 20000))
+    session.add(post)
+    session.flush()
+    return post
+
+
+def first_post_id(session, thread_id):
+    return session.scalar(select(func.min(Post.id)).where(Post.thread_id == thread_id))
+
+
+def eligible_votes(session, post, now=None):
+    """Upvotes that count toward the quality threshold: not the author's own,
+    from accounts old enough and (by setting) with activity of their own."""
+    now = as_utc(now) or utcnow()
+    min_age = timedelta(hours=get_int(session, "vote_min_account_age_hours"))
+    stmt = (
+        select(Vote.user_id, User.created_at)
+        .join(User, User.id == Vote.user_id)
+        .where(Vote.post_id == post.id, Vote.user_id != post.author_id, User.is_banned.is_(False))
+    )
+    if get_bool(session, "vote_requires_activity"):
+        has_post = exists().where(Post.author_id == User.id, Post.removed_at.is_(None))
+        earned = exists().where(
+            Account.user_id == User.id,
+            Transfer.to_account_id == Account.id,
+            Transfer.kind.startswith("earn."),
+        )
+        stmt = stmt.where(has_post | earned)
+    rows = session.execute(stmt).all()
+    return sum(1 for _, created in rows if as_utc(created) <= now - min_age)
+
+
+def vote_count(session, post_id):
+    return session.scalar(select(func.count(Vote.id)).where(Vote.post_id == post_id)) or 0
+
+
+def upvote(session, user, post, now=None):
+    """Upvote a post (once); pays the author the quality reward when the
+    eligible votes reach the threshold. Returns the AwardResult or None."""
+    if post.removed_at is not None:
+        raise CommunityError("That post was removed.")
+    if post.author_id == user.id:
+        raise CommunityError("You cannot upvote your own post.")
+    try:
+        with session.begin_nested():
+            session.add(Vote(post_id=post.id, user_id=user.id, created_at=as_utc(now) or utcnow()))
+    except IntegrityError:
+        raise CommunityError("You have already upvoted this post.", "conflict") from None
+    return check_quality(session, post, now=now)
+
+
+def remove_vote(session, user, post):
+    """Take one's upvote back. Before the threshold it only lowers the count;
+    a reward already paid stays (only a moderator's removal claws it back)."""
+    removed = session.execute(
+        Vote.__table__.delete().where(Vote.post_id == post.id, Vote.user_id == user.id)
+    ).rowcount
+    return bool(removed)
+
+
+def check_quality(session, post, now=None):
+    rule = get_rule(session, "post_quality")
+    if post.removed_at is not None or eligible_votes(session, post, now) < (rule.threshold or 0):
+        return None
+    return award(
+        session,
+        post.author_id,
+        "post_quality",
+        object_key=f"post:{post.id}",
+        memo=f"Quality post: {post.thread.title[:80]}",
+        reference=f"post:{post.id}",
+        now=now,
+    )
+
+
+def remove_post(session, moderator, post, reason):
+    """A moderator removes a post; a quality reward it earned is clawed back.
+
+    Returns the reversing Posting, None when nothing was paid, or raises
+    InsufficientFunds (nothing written) when the author already spent it.
+    """
+    if not moderator.is_moderator:
+        raise CommunityError("Moderators only.", "forbidden")
+    claimed = session.execute(
+        update(Post)
+        .where(Post.id == post.id, Post.removed_at.is_(None))
+        .values(removed_at=utcnow(), removed_by_id=moderator.id, removal_reason=_clean(reason, "Reason", 255)),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    session.expire(post)
+    if not claimed:
+        raise CommunityError("That post was already removed.", "conflict")
+    paid = session.scalar(
+        select(Transfer).where(Transfer.idempotency_key == f"earn:post_quality:post:{post.id}")
+    )
+    if paid is None:
+        return None
+    return reverse(session, paid.id, memo=f"Clawback: post #{post.id} removed by a moderator", actor_id=moderator.id)
+
+
+def accept_answer(session, user, thread, post, now=None):
+    """The asker accepts one answer: the answerer earns the solution reward
+    once per question, never the asker themselves."""
+    if thread.kind != QUESTION:
+        raise CommunityError("Only questions have accepted answers.")
+    if thread.author_id != user.id:
+        raise CommunityError("Only the asker can accept an answer.", "forbidden")
+    if post.thread_id != thread.id or post.id == first_post_id(session, thread.id) or post.removed_at is not None:
+        raise CommunityError("That is not an answer to this question.")
+    claimed = session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id, Thread.accepted_post_id.is_(None))
+        .values(accepted_post_id=post.id),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    session.expire(thread)
+    if not claimed:
+        raise CommunityError("This question already has an accepted answer.", "conflict")
+    if post.author_id == user.id:
+        return None  # answering one's own question earns nothing
+    return award(
+        session,
+        post.author_id,
+        "solution",
+        object_key=f"question:{thread.id}",
+        memo=f"Accepted answer: {thread.title[:80]}",
+        reference=f"post:{post.id}",
+        now=now,
+    )
+
+
+def sections(session):
+    return session.scalars(select(Section).order_by(Section.position, Section.id)).all()
+
+
+__all__ = [
+    "CommunityError", "InsufficientFunds", "accept_answer", "create_thread", "eligible_votes", "remove_post",
+    "remove_vote", "reply", "upvote", "vote_count", "sections",
+]

@@ -1,0 +1,377 @@
+"""Community pages. Each view parses the form, calls a domain function, commits once."""
+import os
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from goldcoin.earning.models import Referral
+from goldcoin.earning.referrals import referral_code_for
+from goldcoin.earning.service import active_campaigns
+from goldcoin.extensions import db
+from goldcoin.ledger import InsufficientFunds
+from goldcoin.store.purchases import buy_item
+
+from . import bounties, challenges, eas, service
+from .models import PENDING, VERIFIED, Bounty, Challenge, ChallengeEntry, ExpertAdvisor, Post, Section, Thread, Vote
+from .permissions import ea_item_key, may_download_ea, may_post_commercial, may_start_bounty
+
+bp = Blueprint("community", __name__, url_prefix="/community")
+
+
+@bp.app_context_processor
+def _booster_banner():
+    try:
+        campaigns = active_campaigns(db.session)
+    except Exception:  # noqa: BLE001 - a page must render even before migrations ran
+        db.session.rollback()
+        campaigns = []
+    return {"active_boosters": campaigns}
+
+
+def _done(message, target, ok=True):
+    db.session.commit()
+    flash(message, "success" if ok else "info")
+    return redirect(target)
+
+
+def _refused(exc, target):
+    db.session.rollback()
+    flash(str(exc), "error")
+    status = 403 if getattr(exc, "code", "") == "forbidden" else 303
+    if status == 403:
+        abort(403, str(exc))
+    return redirect(target)
+
+
+def _get(model, object_id):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.get("/")
+def index():
+    counts = dict(db.session.execute(select(Thread.section_id, func.count(Thread.id)).group_by(Thread.section_id)).all())
+    return render_template(
+        "community/index.html",
+        sections=service.sections(db.session),
+        counts=counts,
+        open_bounties=db.session.scalars(select(Bounty).where(Bounty.status == "open").order_by(Bounty.id.desc()).limit(10)).all(),
+        challenges=db.session.scalars(select(Challenge).order_by(Challenge.id.desc()).limit(5)).all(),
+    )
+
+
+@bp.get("/s/<slug>")
+def section(slug):
+    sec = db.session.scalar(select(Section).where(Section.slug == slug))
+    if sec is None:
+        abort(404)
+    threads = db.session.scalars(select(Thread).where(Thread.section_id == sec.id).order_by(Thread.id.desc()).limit(100)).all()
+    can_post = current_user.is_authenticated and (not sec.is_commercial or may_post_commercial(db.session, current_user))
+    return render_template("community/section.html", section=sec, threads=threads, can_post=can_post)
+
+
+@bp.post("/s/<slug>/threads")
+@login_required
+def new_thread(slug):
+    sec = db.session.scalar(select(Section).where(Section.slug == slug))
+    if sec is None:
+        abort(404)
+    try:
+        thread = service.create_thread(db.session, current_user, sec, request.form.get("title"), request.form.get("body"))
+    except service.CommunityError as exc:
+        return _refused(exc, url_for(".section", slug=slug))
+    return _done("Posted.", url_for(".thread", thread_id=thread.id))
+
+
+@bp.get("/t/<int:thread_id>")
+def thread(thread_id):
+    th = _get(Thread, thread_id)
+    posts = db.session.scalars(select(Post).where(Post.thread_id == th.id).order_by(Post.id)).all()
+    votes = dict(db.session.execute(
+        select(Vote.post_id, func.count(Vote.id)).join(Post, Post.id == Vote.post_id)
+        .where(Post.thread_id == th.id).group_by(Vote.post_id)).all())
+    mine = set()
+    if current_user.is_authenticated:
+        mine = set(db.session.scalars(select(Vote.post_id).join(Post, Post.id == Vote.post_id)
+                                      .where(Post.thread_id == th.id, Vote.user_id == current_user.id)))
+    bounty = db.session.scalar(select(Bounty).where(Bounty.thread_id == th.id))
+    return render_template(
+        "community/thread.html", thread=th, posts=posts, votes=votes, mine=mine, bounty=bounty,
+        first_id=posts[0].id if posts else None,
+        can_reply=current_user.is_authenticated and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
+        can_bounty=current_user.is_authenticated and may_start_bounty(db.session, current_user),
+    )
+
+
+@bp.post("/t/<int:thread_id>/reply")
+@login_required
+def reply(thread_id):
+    th = _get(Thread, thread_id)
+    try:
+        post = service.reply(db.session, current_user, th, request.form.get("body"))
+    except service.CommunityError as exc:
+        return _refused(exc, url_for(".thread", thread_id=th.id))
+    return _done("Posted.", url_for(".thread", thread_id=th.id) + f"#post-{post.id}")
+
+
+@bp.post("/p/<int:post_id>/vote")
+@login_required
+def vote(post_id):
+    post = _get(Post, post_id)
+    target = url_for(".thread", thread_id=post.thread_id) + f"#post-{post.id}"
+    try:
+        service.upvote(db.session, current_user, post)
+    except service.CommunityError as exc:
+        return _refused(exc, target)
+    return _done("Upvoted.", target)
+
+
+@bp.post("/p/<int:post_id>/unvote")
+@login_required
+def unvote(post_id):
+    post = _get(Post, post_id)
+    service.remove_vote(db.session, current_user, post)
+    return _done("Vote removed.", url_for(".thread", thread_id=post.thread_id) + f"#post-{post.id}")
+
+
+@bp.post("/p/<int:post_id>/remove")
+@login_required
+def remove(post_id):
+    post = _get(Post, post_id)
+    target = url_for(".thread", thread_id=post.thread_id)
+    if not current_user.is_moderator:
+        abort(403)
+    try:
+        clawback = service.remove_post(db.session, current_user, post, request.form.get("reason") or "Removed by a moderator")
+    except service.CommunityError as exc:
+        return _refused(exc, target)
+    except InsufficientFunds:
+        db.session.rollback()
+        flash("The author has already spent the reward; adjust their balance by hand, then remove the post.", "error")
+        return redirect(target)
+    return _done("Post removed" + (f"; {clawback.transfer.amount} coins clawed back." if clawback else "."), target)
+
+
+@bp.post("/t/<int:thread_id>/accept/<int:post_id>")
+@login_required
+def accept(thread_id, post_id):
+    th, post = _get(Thread, thread_id), _get(Post, post_id)
+    try:
+        result = service.accept_answer(db.session, current_user, th, post)
+    except service.CommunityError as exc:
+        return _refused(exc, url_for(".thread", thread_id=th.id))
+    paid = f" {post.author.username} earned {result.paid} coins." if result and result.paid else ""
+    return _done("Answer accepted." + paid, url_for(".thread", thread_id=th.id))
+
+
+@bp.post("/t/<int:thread_id>/bounty")
+@login_required
+def start_bounty(thread_id):
+    th = _get(Thread, thread_id)
+    target = url_for(".thread", thread_id=th.id)
+    try:
+        amount = int(request.form.get("amount", ""))
+    except ValueError:
+        flash("The bounty must be a whole number of coins.", "error")
+        return redirect(target)
+    try:
+        bounties.start_bounty(db.session, current_user, th, amount)
+    except service.CommunityError as exc:
+        return _refused(exc, target)
+    except InsufficientFunds:
+        db.session.rollback()
+        flash("You do not have enough coins for that bounty.", "error")
+        return redirect(target)
+    return _done(f"{amount} coins are now held in escrow for the best answer.", target)
+
+
+@bp.post("/bounties/<int:bounty_id>/award/<int:post_id>")
+@login_required
+def award_bounty(bounty_id, post_id):
+    bounty, post = _get(Bounty, bounty_id), _get(Post, post_id)
+    target = url_for(".thread", thread_id=bounty.thread_id)
+    try:
+        bounties.award_bounty(db.session, current_user, bounty, post)
+    except service.CommunityError as exc:
+        return _refused(exc, target)
+    return _done(f"Bounty of {bounty.amount} coins awarded to {post.author.username}.", target)
+
+
+# EA library -----------------------------------------------------------------
+
+@bp.get("/eas")
+def ea_list():
+    rows = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.status == VERIFIED).order_by(ExpertAdvisor.id.desc())).all()
+    mine = []
+    if current_user.is_authenticated:
+        mine = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.author_id == current_user.id,
+                                                               ExpertAdvisor.status != VERIFIED)).all()
+    return render_template("community/eas.html", eas=rows, mine=mine)
+
+
+@bp.route("/eas/new", methods=["GET", "POST"])
+@login_required
+def ea_new():
+    if request.method == "GET":
+        return render_template("community/ea_new.html", form={}, timeframes=eas.TIMEFRAMES)
+    f, files = request.form, request.files
+    ea_file, report = files.get("file"), files.get("report")
+    try:
+        ea = eas.upload_ea(
+            db.session, current_user, current_app.config["UPLOAD_FOLDER"],
+            name=f.get("name"), description=f.get("description"),
+            file_name=ea_file.filename if ea_file else "", file_data=ea_file.read() if ea_file else b"",
+            symbol=f.get("symbol"), timeframe=f.get("timeframe"), period=f.get("period"),
+            net_profit=f.get("net_profit"), profit_factor=f.get("profit_factor"),
+            max_drawdown_pct=f.get("max_drawdown_pct"), trades=f.get("trades"), win_rate=f.get("win_rate"),
+            price_coins=f.get("price_coins") or 0, is_premium=bool(f.get("is_premium")),
+            report_name=report.filename if report and report.filename else None,
+            report_data=report.read() if report and report.filename else None,
+        )
+    except service.CommunityError as exc:
+        db.session.rollback()
+        status = 413 if exc.code == "payload_too_large" else 400
+        return render_template("community/ea_new.html", form=f, error=str(exc), timeframes=eas.TIMEFRAMES), status
+    return _done("Uploaded. A moderator will verify it soon.", url_for(".ea_detail", ea_id=ea.id))
+
+
+def _visible_ea(ea_id):
+    ea = _get(ExpertAdvisor, ea_id)
+    if ea.status != VERIFIED and not (current_user.is_authenticated and (current_user.id == ea.author_id or current_user.is_moderator)):
+        abort(404)
+    return ea
+
+
+@bp.get("/eas/<int:ea_id>")
+def ea_detail(ea_id):
+    ea = _visible_ea(ea_id)
+    can_download = current_user.is_authenticated and may_download_ea(db.session, current_user, ea)
+    # A priced EA the member cannot download yet is one they can buy.
+    can_buy = current_user.is_authenticated and not can_download and ea.status == VERIFIED and ea.price_coins > 0
+    return render_template("community/ea_detail.html", ea=ea, can_download=can_download, can_buy=can_buy)
+
+
+@bp.post("/eas/<int:ea_id>/buy")
+@login_required
+def ea_buy(ea_id):
+    ea = _visible_ea(ea_id)
+    if ea.status != VERIFIED:
+        abort(404)
+    try:
+        buy_item(db.session, current_user.id, ea_item_key(ea), ea.author_id, ea.price_coins)
+    except InsufficientFunds:
+        db.session.rollback()
+        flash(f"{ea.name} costs {ea.price_coins} coins, more than you have. Top up on the Recharge page.", "error")
+        return redirect(url_for("community.ea_detail", ea_id=ea.id))
+    db.session.commit()
+    flash(f"You bought {ea.name}. Download it any time; it is yours.", "success")
+    return redirect(url_for("community.ea_detail", ea_id=ea.id))
+
+
+@bp.get("/eas/<int:ea_id>/download")
+@login_required
+def ea_download(ea_id):
+    ea = _visible_ea(ea_id)
+    if not may_download_ea(db.session, current_user, ea):
+        abort(403, "You do not have access to this EA.")
+    path = eas.file_path(current_app.config["UPLOAD_FOLDER"], ea.file_name)
+    if not os.path.isfile(path):
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=ea.original_name, mimetype=eas.content_type(ea.original_name))
+
+
+@bp.get("/eas/<int:ea_id>/report")
+def ea_report(ea_id):
+    ea = _visible_ea(ea_id)
+    if not ea.report_file_name:
+        abort(404)
+    path = eas.file_path(current_app.config["UPLOAD_FOLDER"], ea.report_file_name)
+    if not os.path.isfile(path):
+        abort(404)
+    # Always an attachment: an uploaded HTML report must never render on our origin.
+    return send_file(path, as_attachment=True, download_name=ea.report_original_name or "report",
+                     mimetype="application/octet-stream")
+
+
+@bp.get("/eas/queue")
+@login_required
+def ea_queue():
+    if not current_user.is_moderator:
+        abort(403)
+    rows = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.status == PENDING).order_by(ExpertAdvisor.id)).all()
+    return render_template("community/ea_queue.html", eas=rows)
+
+
+@bp.post("/eas/<int:ea_id>/verify")
+@login_required
+def ea_verify(ea_id):
+    ea = _get(ExpertAdvisor, ea_id)
+    if not current_user.is_moderator:
+        abort(403)
+    try:
+        result = eas.verify_ea(db.session, current_user, ea)
+    except service.CommunityError as exc:
+        return _refused(exc, url_for(".ea_queue"))
+    return _done(f"Verified {ea.name}; the author earned {result.paid} coins.", url_for(".ea_queue"))
+
+
+@bp.post("/eas/<int:ea_id>/reject")
+@login_required
+def ea_reject(ea_id):
+    ea = _get(ExpertAdvisor, ea_id)
+    if not current_user.is_moderator:
+        abort(403)
+    try:
+        eas.reject_ea(db.session, current_user, ea, request.form.get("reason"))
+    except service.CommunityError as exc:
+        return _refused(exc, url_for(".ea_queue"))
+    return _done(f"Rejected {ea.name}.", url_for(".ea_queue"))
+
+
+# Challenges -----------------------------------------------------------------
+
+@bp.get("/challenges")
+def challenge_list():
+    rows = db.session.scalars(select(Challenge).order_by(Challenge.id.desc())).all()
+    return render_template("community/challenges.html", challenges=rows)
+
+
+@bp.get("/challenges/<int:challenge_id>")
+def challenge_detail(challenge_id):
+    ch = _get(Challenge, challenge_id)
+    entries = db.session.scalars(select(ChallengeEntry).where(ChallengeEntry.challenge_id == ch.id).order_by(ChallengeEntry.id)).all()
+    my_posts, my_eas = [], []
+    if current_user.is_authenticated:
+        my_posts = db.session.scalars(select(Post).where(Post.author_id == current_user.id, Post.removed_at.is_(None)).order_by(Post.id.desc()).limit(30)).all()
+        my_eas = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.author_id == current_user.id)).all()
+    return render_template("community/challenge.html", challenge=ch, entries=entries, my_posts=my_posts, my_eas=my_eas)
+
+
+@bp.post("/challenges/<int:challenge_id>/enter")
+@login_required
+def challenge_enter(challenge_id):
+    ch = _get(Challenge, challenge_id)
+    target = url_for(".challenge_detail", challenge_id=ch.id)
+    post_id = request.form.get("post_id", type=int)
+    ea_id = request.form.get("ea_id", type=int)
+    try:
+        challenges.enter_challenge(db.session, current_user, ch, post_id=post_id, ea_id=ea_id, note=request.form.get("note", ""))
+    except service.CommunityError as exc:
+        return _refused(exc, target)
+    return _done("You are in. Good luck!", target)
+
+
+# Referrals ------------------------------------------------------------------
+
+@bp.get("/referral")
+@login_required
+def referral():
+    code = referral_code_for(db.session, current_user.id)
+    referred = db.session.scalar(select(func.count(Referral.id)).where(Referral.referrer_id == current_user.id))
+    db.session.commit()
+    link = current_app.config["GOLDCOIN_PUBLIC_URL"].rstrip("/") + url_for("auth.register", ref=code)
+    return render_template("community/referral.html", code=code, link=link, referred=referred)

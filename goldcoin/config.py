@@ -1,0 +1,83 @@
+"""Settings, read from the environment. One class per environment.
+
+`create_app(config)` picks a class by `GOLDCOIN_ENV` (development, production,
+testing) and then applies a mapping of overrides, which is how tests configure
+the app.
+"""
+import os
+
+_DEFAULT_SECRET = "dev-only-not-secret"
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", _DEFAULT_SECRET)
+    # None means: SQLite file in the instance folder (filled in by create_app).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Key prefix for everything Gold Coin keeps in Redis, so that several
+    # deployments (or test runs) can share one server.
+    REDIS_PREFIX = os.environ.get("GOLDCOIN_REDIS_PREFIX", "gc:")
+    GOLDCOIN_ASYNC_MODE = os.environ.get("GOLDCOIN_ASYNC_MODE", "gevent")
+    GOLDCOIN_PUBLIC_URL = os.environ.get("GOLDCOIN_PUBLIC_URL", "http://127.0.0.1:5000")
+    WTF_CSRF_TIME_LIMIT = None
+    # CSRF is checked by goldcoin.security for cookie sessions only, so that
+    # Bearer-token clients and the signed IPN endpoint are not caught by it.
+    WTF_CSRF_CHECK_DEFAULT = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Where uploaded files live: outside static/, served only through views.
+    UPLOAD_FOLDER = os.environ.get("GOLDCOIN_UPLOAD_FOLDER")  # default: instance/uploads
+    GOLDCOIN_PAYMENT_SIMULATOR = _bool("GOLDCOIN_PAYMENT_SIMULATOR", False)
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with this configuration."""
+
+
+def check_production_config(config):
+    """Production must never run on a guessable key or with the payment simulator."""
+    if config.get("ENV_NAME") != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == _DEFAULT_SECRET or len(secret) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )
+    if config.get("GOLDCOIN_PAYMENT_SIMULATOR"):
+        raise ConfigurationError("the payment simulator cannot be enabled in production")

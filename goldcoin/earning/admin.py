@@ -1,0 +1,73 @@
+"""Admin views: earning rules, settings, booster campaigns, personal boosters."""
+from flask_admin import expose
+from wtforms.validators import NumberRange, Optional
+
+from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.extensions import db as _db
+
+from .models import BoosterCampaign, EarningRule, EarningSetting, ExternalEvent, PersonalBooster, Referral
+from .service import ensure_default_rules
+from .settings import DEFAULTS
+
+
+class RuleView(SecureModelView):
+    column_list = ("code", "name", "enabled", "amount", "daily_cap_coins", "daily_cap_count", "once_per_object",
+                   "threshold", "share_percent", "window_days")
+    form_columns = ("name", "enabled", "amount", "daily_cap_coins", "daily_cap_count", "once_per_object",
+                    "threshold", "share_percent", "window_days", "description")
+    form_args = {
+        "amount": {"validators": [NumberRange(min=0)]},
+        "daily_cap_coins": {"validators": [Optional(), NumberRange(min=1)]},
+        "daily_cap_count": {"validators": [Optional(), NumberRange(min=1)]},
+        "threshold": {"validators": [Optional(), NumberRange(min=1)]},
+        "share_percent": {"validators": [Optional(), NumberRange(min=0, max=100)]},
+        "window_days": {"validators": [Optional(), NumberRange(min=0)]},
+    }
+    can_create = False  # the code is what the earning paths look up; the defaults are seeded
+    can_delete = False
+
+    @expose("/")
+    def index_view(self):
+        # A fresh install shows the brief's defaults, ready to edit.
+        ensure_default_rules(_db.session)
+        _db.session.commit()
+        return super().index_view()
+
+
+class SettingView(SecureModelView):
+    column_list = ("key", "value")
+    form_columns = ("key", "value")
+    column_descriptions = {"key": "One of: " + ", ".join(sorted(DEFAULTS))}
+
+    def on_model_change(self, form, model, is_created):
+        if model.key not in DEFAULTS:
+            raise ValueError(f"Unknown setting; use one of {', '.join(sorted(DEFAULTS))}")
+
+
+class CampaignView(SecureModelView):
+    column_list = ("name", "multiplier", "rules", "starts_at", "ends_at", "active")
+    form_columns = ("name", "multiplier", "rules", "starts_at", "ends_at", "active")
+    column_descriptions = {"rules": "Comma-separated rule codes; empty = every rule"}
+    form_args = {"multiplier": {"validators": [NumberRange(min=0.01)]}}
+
+
+class PersonalBoosterView(ReadOnlyModelView):
+    column_list = ("user_id", "multiplier", "starts_at", "ends_at", "key")
+
+
+class ReferralView(ReadOnlyModelView):
+    column_list = ("referrer_id", "referee_id", "created_at", "milestone", "milestone_at")
+
+
+class EventView(ReadOnlyModelView):
+    column_list = ("event_id", "type", "user_id", "object_id", "awarded", "reason", "created_at")
+    column_default_sort = ("id", True)
+
+
+def register_admin(site, db):
+    site.add_view(RuleView(EarningRule, db, name="Rules", endpoint="earning_rules", category="Earning"))
+    site.add_view(SettingView(EarningSetting, db, name="Settings", endpoint="earning_settings", category="Earning"))
+    site.add_view(CampaignView(BoosterCampaign, db, name="Booster campaigns", endpoint="booster_campaigns", category="Earning"))
+    site.add_view(PersonalBoosterView(PersonalBooster, db, name="Personal boosters", endpoint="personal_boosters", category="Earning"))
+    site.add_view(ReferralView(Referral, db, name="Referrals", endpoint="referrals", category="Earning"))
+    site.add_view(EventView(ExternalEvent, db, name="Forum events", endpoint="forum_events", category="Earning"))

@@ -1,0 +1,255 @@
+"""Activity -> coins. award() is the one function that decides and pays.
+
+    rule (enabled? amount) -> multiplier (global campaign x personal booster,
+    capped at max_multiplier) -> daily caps (boosted coins and count per member,
+    rule and UTC day) -> ledger transfer from `mint`, kind `earn.<rule>`,
+    key `earn:<rule>:<object_key>` (plus the member when the rule pays once
+    per member and object).
+
+Caps hold under concurrency because they are enforced by one conditional
+UPDATE on the member's counter row for the day: the second of two concurrent
+awards waits for the first's row lock and then sees its coins. The counter
+update and the transfer share a savepoint, so an award that turns out to be a
+replay (same key) gives its share of the cap back.
+"""
+import math
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from goldcoin.ledger import MINT, IdempotencyConflict, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import Account, Transfer, utcnow
+
+from .models import BoosterCampaign, EarningCounter, EarningRule, PersonalBooster
+from .settings import get_decimal
+
+# Rules paid for contributions; a referee's first one is their referrer's milestone.
+CONTRIBUTION_RULES = ("post_quality", "ea_verified", "solution", "bounty", "challenge")
+
+DEFAULT_RULES = [
+    dict(code="post_quality", name="Quality post", amount=10, threshold=5, once_per_object=True,
+         daily_cap_coins=100, description="A post reaches the upvote threshold."),
+    dict(code="ea_verified", name="Verified EA", amount=50, once_per_object=True,
+         description="A moderator verifies an uploaded EA with performance data."),
+    dict(code="solution", name="Accepted solution", amount=20, once_per_object=True,
+         description="The asker accepts an answer."),
+    dict(code="bounty", name="Bounty", amount=0, once_per_object=True,
+         description="Amount = the bounty's size."),
+    dict(code="challenge", name="Challenge prize", amount=0, once_per_object=False,
+         description="Amount = the prize set by an admin."),
+    dict(code="referral", name="Referral milestone", amount=25, once_per_object=True,
+         description="A referred member's first paid contribution or first top-up."),
+    dict(code="affiliate", name="Affiliate share", amount=0, once_per_object=True,
+         share_percent=Decimal("5"), window_days=90,
+         description="A share of the coins a referred member buys within the window."),
+]
+
+
+class UnknownRule(LookupError):
+    pass
+
+
+class AwardResult(NamedTuple):
+    paid: int  # coins credited by this call (0 when nothing was paid)
+    reason: str  # paid | partially_capped | capped | disabled | duplicate | zero
+    transfer: object  # the Transfer (also the earlier one for a duplicate), or None
+
+
+def as_utc(value):
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def ensure_default_rules(session):
+    """Insert the brief's default rules that are missing; never overwrites an admin's edits."""
+    existing = set(session.scalars(select(EarningRule.code)))
+    for spec in DEFAULT_RULES:
+        if spec["code"] not in existing:
+            try:
+                with session.begin_nested():
+                    session.add(EarningRule(**spec))
+            except IntegrityError:
+                pass  # seeded concurrently
+
+
+def get_rule(session, code):
+    rule = session.scalar(select(EarningRule).where(EarningRule.code == code))
+    if rule is None and any(spec["code"] == code for spec in DEFAULT_RULES):
+        ensure_default_rules(session)
+        rule = session.scalar(select(EarningRule).where(EarningRule.code == code))
+    if rule is None:
+        raise UnknownRule(f"no earning rule {code!r}")
+    return rule
+
+
+def active_campaigns(session, now=None):
+    now = as_utc(now) or utcnow()
+    rows = session.scalars(
+        select(BoosterCampaign).where(BoosterCampaign.active.is_(True)).order_by(BoosterCampaign.ends_at)
+    ).all()
+    # Compared in Python: SQLite keeps naive datetimes, PostgreSQL aware ones.
+    return [c for c in rows if as_utc(c.starts_at) <= now < as_utc(c.ends_at)]
+
+
+def multiplier_for(session, user_id, rule_code, now=None):
+    """The multiplier an award of `rule_code` to this member gets at `now`.
+
+    Several campaigns do not stack (the largest applies), nor do several
+    personal boosters; global x personal is capped at `max_multiplier`.
+    """
+    now = as_utc(now) or utcnow()
+    campaign = max((c.multiplier for c in active_campaigns(session, now) if c.applies_to(rule_code)), default=Decimal(1))
+    personal_rows = session.scalars(select(PersonalBooster).where(PersonalBooster.user_id == user_id)).all()
+    personal = max(
+        (b.multiplier for b in personal_rows if as_utc(b.starts_at) <= now < as_utc(b.ends_at)), default=Decimal(1)
+    )
+    return min(Decimal(campaign) * Decimal(personal), get_decimal(session, "max_multiplier"))
+
+
+def grant_personal_booster(session, user_id, multiplier, hours, key, now=None):
+    """Give a member `multiplier` on their earnings for `hours` from now.
+
+    Idempotent by `key` (e.g. "redeem:<redemption id>"): a retry returns the
+    first grant. Returns the PersonalBooster.
+    """
+    multiplier = Decimal(str(multiplier))
+    if multiplier <= 0 or hours <= 0:
+        raise ValueError("a booster needs a positive multiplier and duration")
+    existing = session.scalar(select(PersonalBooster).where(PersonalBooster.key == key))
+    if existing is not None:
+        return existing
+    now = as_utc(now) or utcnow()
+    try:
+        with session.begin_nested():
+            booster = PersonalBooster(
+                user_id=user_id, multiplier=multiplier, starts_at=now, ends_at=now + timedelta(hours=hours), key=key
+            )
+            session.add(booster)
+    except IntegrityError:
+        return session.scalar(select(PersonalBooster).where(PersonalBooster.key == key))
+    return booster
+
+
+def award_key(rule, user_id, object_key):
+    if rule.once_per_object:
+        return f"earn:{rule.code}:{object_key}"
+    return f"earn:{rule.code}:{object_key}:user:{user_id}"
+
+
+def _ensure_counter(session, user_id, rule_code, day):
+    counter_id = session.scalar(
+        select(EarningCounter.id).where(
+            EarningCounter.user_id == user_id, EarningCounter.rule_code == rule_code, EarningCounter.day == day
+        )
+    )
+    if counter_id is not None:
+        return counter_id
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(EarningCounter).values(user_id=user_id, rule_code=rule_code, day=day, coins=0, count=0, last_grant=0)
+            )
+    except IntegrityError:
+        pass  # another award created it first
+    return session.scalar(
+        select(EarningCounter.id).where(
+            EarningCounter.user_id == user_id, EarningCounter.rule_code == rule_code, EarningCounter.day == day
+        )
+    )
+
+
+def _take_from_cap(session, rule, user_id, amount, day):
+    """Count `amount` against today's caps in ONE conditional UPDATE; returns the
+    coins granted (amount, less when the coin cap is nearly reached, 0 if capped)."""
+    counter_id = _ensure_counter(session, user_id, rule.code, day)
+    cap_coins, cap_count = rule.daily_cap_coins, rule.daily_cap_count
+    c = EarningCounter
+    if cap_coins is None:
+        grant = amount
+    else:
+        # Every SET expression reads the row as it was before this UPDATE.
+        grant = case((c.coins + amount <= cap_coins, amount), else_=cap_coins - c.coins)
+    stmt = update(c).where(c.id == counter_id)
+    if cap_coins is not None:
+        stmt = stmt.where(c.coins < cap_coins)
+    if cap_count is not None:
+        stmt = stmt.where(c.count < cap_count)
+    row = session.execute(
+        stmt.values(last_grant=grant, coins=c.coins + grant, count=c.count + 1).returning(c.last_grant),
+        execution_options={"synchronize_session": False},
+    ).first()
+    return 0 if row is None else int(row[0])
+
+
+def _existing(session, key):
+    return session.scalar(select(Transfer).where(Transfer.idempotency_key == key))
+
+
+def award(session, user_id, rule_code, *, object_key, memo, amount=None, reference=None, now=None, actor_id=None):
+    """Decide and pay one award; returns AwardResult(paid, reason, transfer).
+
+    `object_key` names the cause ("post:42", "ea:7", "ext:evt-9"); the same
+    cause never pays twice. `amount` overrides the rule's amount (bounty,
+    challenge, affiliate). `now` (UTC) picks boosters and the cap's day.
+    """
+    rule = get_rule(session, rule_code)
+    if not rule.enabled:
+        return AwardResult(0, "disabled", None)
+    key = award_key(rule, user_id, object_key)
+    first = _existing(session, key)
+    if first is not None:
+        return AwardResult(0, "duplicate", first)
+    base = rule.amount if amount is None else amount
+    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
+        raise ValueError(f"an award is a non-negative integer of coins, not {base!r}")
+    now = as_utc(now) or utcnow()
+    boosted = math.floor(Decimal(base) * multiplier_for(session, user_id, rule.code, now))
+    if boosted <= 0:
+        return AwardResult(0, "zero", None)
+
+    mint = system_account_id(session, MINT)
+    # Lock order: `mint` first, then the counter row, then the wallet. Every
+    # award posts from `mint` anyway, so taking its row lock first costs little
+    # and means a transaction paying several awards (a referral milestone inside
+    # an award, a challenge's winners) can never deadlock with another on counters.
+    # (`flask goldcoin init-db` creates mint before any wallet, so this order
+    # agrees with the ledger's own lock order by account id.)
+    session.execute(select(Account.id).where(Account.id == mint).with_for_update())
+    savepoint = session.begin_nested()
+    try:
+        granted = _take_from_cap(session, rule, user_id, boosted, now.date())
+        if granted <= 0:
+            savepoint.rollback()
+            return AwardResult(0, "capped", None)
+        posting = transfer(
+            session,
+            mint,
+            wallet_id(session, user_id),
+            granted,
+            kind=f"earn.{rule.code}",
+            key=key,
+            memo=memo,
+            reference=reference or object_key,
+            actor_id=actor_id,
+        )
+    except IdempotencyConflict:
+        # Paid concurrently with another amount (a booster started in between).
+        savepoint.rollback()
+        return AwardResult(0, "duplicate", _existing(session, key))
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if posting.replayed:
+        savepoint.rollback()  # give the cap back: nothing was paid this time
+        return AwardResult(0, "duplicate", posting.transfer)
+    savepoint.commit()
+
+    if rule.code in CONTRIBUTION_RULES:
+        from .referrals import on_contribution
+
+        on_contribution(session, user_id, now=now)
+    return AwardResult(granted, "paid" if granted == boosted else "partially_capped", posting.transfer)

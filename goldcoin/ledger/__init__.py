@@ -1,0 +1,31 @@
+"""The coin ledger: accounts, immutable transfers, balances. See DESIGN.md."""
+from .errors import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientFunds,
+    LedgerError,
+    UnknownAccount,
+)
+from .models import (
+    ADJUSTMENTS,
+    ESCROW,
+    MINT,
+    SALES,
+    SINK,
+    SYSTEM_ACCOUNTS,
+    Account,
+    Transfer,
+)
+from .reconcile import reconcile
+from .service import (
+    Posting,
+    balance_of,
+    earned_total,
+    ensure_system_accounts,
+    history,
+    open_wallet,
+    reverse,
+    system_account_id,
+    transfer,
+    wallet_id,
+)

@@ -1,0 +1,338 @@
+"""The only code that moves coins.
+
+Plain SQLAlchemy: every function takes the session to work in, flushes, and
+never commits. The caller (a request, a CLI command, a worker) commits once.
+
+A transfer is three statements: insert the transfer with ON CONFLICT DO
+NOTHING (its idempotency key is unique, so a second posting of the same cause
+inserts nothing and hands back the first), then the two balance updates in
+account-id order (so two transfers between the same accounts in opposite
+directions cannot deadlock). The debit is conditional, `balance >= amount`,
+so a wallet can never be overdrawn and no balance is ever read and written
+back; when it is refused, the transfer's own uncommitted row is removed.
+"""
+import re
+from typing import NamedTuple
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+
+from goldcoin.aftercommit import queue_event
+
+from .errors import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientFunds,
+    LedgerError,
+    UnknownAccount,
+)
+from .models import SYSTEM, SYSTEM_ACCOUNTS, WALLET, Account, Transfer, utcnow
+
+
+class Posting(NamedTuple):
+    """What posting a transfer did: the transfer, and whether it was a replay
+    of a key posted before (in which case nothing moved this time)."""
+
+    transfer: Transfer
+    replayed: bool
+
+
+def open_wallet(session, user_id):
+    """Create the member's wallet (once) and return it."""
+    wallet = session.scalar(select(Account).where(Account.user_id == user_id))
+    if wallet is None:
+        wallet = Account(kind=WALLET, user_id=user_id, balance=0)
+        session.add(wallet)
+        session.flush()
+    return wallet
+
+
+def wallet_id(session, user_id):
+    account_id = session.scalar(select(Account.id).where(Account.user_id == user_id))
+    if account_id is None:
+        raise UnknownAccount(f"member {user_id} has no wallet")
+    return account_id
+
+
+def system_account_id(session, code):
+    """Id of a system account, created on first use."""
+    if code not in SYSTEM_ACCOUNTS:
+        raise UnknownAccount(f"unknown system account {code!r}")
+    account_id = session.scalar(select(Account.id).where(Account.code == code))
+    if account_id is not None:
+        return account_id
+    try:
+        with session.begin_nested():
+            session.add(Account(kind=SYSTEM, code=code, balance=0))
+    except IntegrityError:
+        pass  # created concurrently by another transaction: read it below
+    return session.scalar(select(Account.id).where(Account.code == code))
+
+
+def ensure_system_accounts(session):
+    for code in SYSTEM_ACCOUNTS:
+        system_account_id(session, code)
+
+
+def balance_of(session, account_id):
+    return session.scalar(select(Account.balance).where(Account.id == account_id))
+
+
+def transfer(
+    session,
+    from_account_id,
+    to_account_id,
+    amount,
+    *,
+    kind,
+    key,
+    memo="",
+    reference=None,
+    actor_id=None,
+    reverses_id=None,
+):
+    """Move `amount` coins; returns a Posting(transfer, replayed).
+
+    Posting a `key` that was posted before moves nothing and returns the first
+    transfer with `replayed=True`; a key reused for a different transfer
+    raises IdempotencyConflict. A wallet that cannot cover the amount raises
+    InsufficientFunds and nothing is written.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise LedgerError(f"amount must be a positive integer of coins, not {amount!r}")
+    if from_account_id == to_account_id:
+        raise LedgerError("a transfer needs two different accounts")
+    if not key:
+        raise LedgerError("every transfer needs an idempotency key")
+
+    # Our statements go straight to the driver: write pending ORM changes first.
+    session.flush()
+    driver = _Driver(session)
+    values = dict(
+        from_account_id=from_account_id,
+        to_account_id=to_account_id,
+        amount=amount,
+        kind=kind,
+        memo=(memo or "")[:255],
+        reference=reference,
+        idempotency_key=key,
+        reverses_id=reverses_id,
+        actor_id=actor_id,
+        created_at=utcnow(),
+    )
+    new_id = driver.insert_once(values)
+    if new_id is None:
+        return Posting(_first_posting(session, values), True)
+    try:
+        moved = _move(driver, from_account_id, to_account_id, amount)
+    except LedgerError:
+        # Only this transaction can see the row: removing it leaves no trace.
+        driver.run("delete", {"transfer_id": new_id})
+        raise
+    for account_id in (from_account_id, to_account_id):
+        cached = session.identity_map.get(identity_key(Account, account_id))
+        if cached is not None:
+            session.expire(cached, ["balance"])
+
+    posted = Transfer(id=new_id, **values)
+    make_transient_to_detached(posted)
+    session.add(posted)
+    queue_event(
+        session,
+        "transfer_posted",
+        {
+            "transfer_id": new_id,
+            "amount": amount,
+            "kind": kind,
+            "memo": values["memo"],
+            "reference": reference,
+            "created_at": values["created_at"].isoformat(),
+            "reverses_id": reverses_id,
+            # One entry per member wallet touched: who, new balance, signed delta.
+            "wallets": [
+                {"user_id": user_id, "balance": balance, "delta": delta}
+                for (user_id, balance, delta) in moved
+                if user_id is not None
+            ],
+        },
+    )
+    return Posting(posted, False)
+
+
+# The hot path speaks to the database driver directly: measured with
+# bench/ledger.py, SQLAlchemy's per-statement work was most of the CPU a
+# transfer cost. Written in the SQL that PostgreSQL and SQLite share
+# (ON CONFLICT DO NOTHING, UPDATE ... RETURNING).
+_SQL = {
+    # DO NOTHING on any unique conflict: the idempotency key, or a second
+    # reversal of the same transfer.
+    "insert_once": (
+        "INSERT INTO transfers (from_account_id, to_account_id, amount, kind, memo, reference,"
+        " idempotency_key, reverses_id, actor_id, created_at)"
+        " VALUES (:from_account_id, :to_account_id, :amount, :kind, :memo, :reference,"
+        " :idempotency_key, :reverses_id, :actor_id, :created_at)"
+        " ON CONFLICT DO NOTHING RETURNING id"
+    ),
+    # Members cannot go below zero; system accounts may.
+    "debit": (
+        "UPDATE accounts SET balance = balance - :amount"
+        " WHERE id = :account_id AND (balance >= :amount OR kind <> 'wallet')"
+        " RETURNING user_id, balance"
+    ),
+    "credit": "UPDATE accounts SET balance = balance + :amount WHERE id = :account_id RETURNING user_id, balance",
+    "uncredit": "UPDATE accounts SET balance = balance - :amount WHERE id = :account_id",
+    "delete": "DELETE FROM transfers WHERE id = :transfer_id",
+    "exists": "SELECT id FROM accounts WHERE id = :account_id",
+}
+_SUPPORTED = ("postgresql", "sqlite")
+_driver_sql_cache = {}
+
+
+def _driver_sql(dialect, name):
+    """The statement in the driver's parameter style (sqlite3 :name, psycopg %(name)s)."""
+    key = (dialect.paramstyle, name)
+    sql = _driver_sql_cache.get(key)
+    if sql is None:
+        sql = _SQL[name]
+        if dialect.paramstyle == "pyformat":
+            sql = re.sub(r":(\w+)", r"%(\1)s", sql)
+        _driver_sql_cache[key] = sql
+    return sql
+
+
+class _Driver:
+    """Runs the ledger's statements on the session's own connection and transaction."""
+
+    def __init__(self, session):
+        conn = session.connection()
+        self.dialect = conn.dialect
+        if self.dialect.name not in _SUPPORTED:
+            raise LedgerError(f"the ledger runs on PostgreSQL or SQLite, not {self.dialect.name}")
+        self.cursor = conn.connection.dbapi_connection.cursor()
+        self._created_at = Transfer.__table__.c.created_at.type.bind_processor(self.dialect)
+
+    def one(self, name, params):
+        self.cursor.execute(_driver_sql(self.dialect, name), params)
+        return self.cursor.fetchone()
+
+    def run(self, name, params):
+        self.cursor.execute(_driver_sql(self.dialect, name), params)
+
+    def insert_once(self, values):
+        """The new transfer's id, or None when its key was posted before."""
+        params = dict(values)
+        if self._created_at is not None:
+            params["created_at"] = self._created_at(params["created_at"])
+        row = self.one("insert_once", params)
+        return row[0] if row else None
+
+
+def _first_posting(session, values):
+    """The transfer that already holds this key; refuse if it is a different one."""
+    key = values["idempotency_key"]
+    first = session.scalar(select(Transfer).where(Transfer.idempotency_key == key))
+    if first is None:
+        reverses_id = values["reverses_id"]
+        if reverses_id is not None and _reversal_of(session, reverses_id) is not None:
+            raise AlreadyReversed(f"transfer {reverses_id} has been reversed already")
+        raise LedgerError(f"transfer with key {key!r} conflicts with another unique value")
+    wanted = (values["from_account_id"], values["to_account_id"], values["amount"])
+    if (first.from_account_id, first.to_account_id, first.amount) != wanted:
+        raise IdempotencyConflict(
+            f"key {key!r} was used for transfer {first.id} "
+            f"({first.amount} from {first.from_account_id} to {first.to_account_id})"
+        )
+    return first
+
+
+def _move(driver, from_account_id, to_account_id, amount):
+    """Apply both balance changes in account-id order (so that two opposite
+    transfers cannot deadlock); return [(user_id, new balance, delta)].
+
+    If the debit is refused after the credit went through, the credit is
+    taken back before raising, so the caller's transaction is left as it was."""
+    moved = []
+    for account_id in sorted((from_account_id, to_account_id)):
+        debit = account_id == from_account_id
+        row = driver.one("debit" if debit else "credit", {"account_id": account_id, "amount": amount})
+        if row is None:
+            if moved:  # the credit went through first: take it back
+                driver.run("uncredit", {"account_id": to_account_id, "amount": amount})
+            if debit and driver.one("exists", {"account_id": account_id}):
+                raise InsufficientFunds(f"account {account_id} cannot cover {amount} coins")
+            raise UnknownAccount(f"no account {account_id}")
+        moved.append((row[0], row[1], -amount if debit else amount))
+    return moved
+
+
+def _reversal_of(session, transfer_id):
+    return session.scalar(select(Transfer).where(Transfer.reverses_id == transfer_id))
+
+
+def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
+    """Post the transfer that undoes `transfer_id` (same kind, opposite way); a Posting.
+
+    A transfer is reversed at most once; asking again with the same key
+    returns the first reversal. Reversing a reversal is refused: post a new
+    transfer instead.
+    """
+    original = session.get(Transfer, transfer_id)
+    if original is None:
+        raise LedgerError(f"no transfer {transfer_id}")
+    if original.reverses_id is not None:
+        raise LedgerError(f"transfer {transfer_id} is itself a reversal")
+    key = key or f"reverse:{transfer_id}"
+    existing = _reversal_of(session, transfer_id)
+    if existing is not None:
+        if existing.idempotency_key == key:
+            return Posting(existing, True)
+        raise AlreadyReversed(f"transfer {transfer_id} was reversed by transfer {existing.id}")
+    return transfer(
+        session,
+        original.to_account_id,
+        original.from_account_id,
+        original.amount,
+        kind=original.kind,
+        key=key,
+        memo=memo or f"reversal of #{original.id}",
+        reference=original.reference,
+        actor_id=actor_id,
+        reverses_id=original.id,
+    )
+
+
+def signed_amount(account_id):
+    """SQL expression: a transfer's amount as seen from `account_id` (+in, -out)."""
+    return case(
+        (Transfer.to_account_id == account_id, Transfer.amount),
+        else_=-Transfer.amount,
+    )
+
+
+def history(session, account_id, *, limit=50, before=None):
+    """Transfers touching the account, newest first, with signed amounts."""
+    stmt = (
+        select(Transfer, signed_amount(account_id).label("signed"))
+        .where((Transfer.from_account_id == account_id) | (Transfer.to_account_id == account_id))
+        .order_by(Transfer.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        stmt = stmt.where(Transfer.id < before)
+    return session.execute(stmt).all()
+
+
+EARNED_KIND_PREFIX = "earn."
+
+
+def earned_total(session, account_id):
+    """Coins earned from activity: earn.* credits minus earn.* debits (clawbacks)."""
+    value = session.scalar(
+        select(func.coalesce(func.sum(signed_amount(account_id)), literal(0))).where(
+            ((Transfer.from_account_id == account_id) | (Transfer.to_account_id == account_id))
+            & Transfer.kind.startswith(EARNED_KIND_PREFIX)
+        )
+    )
+    return int(value or 0)

@@ -1,0 +1,59 @@
+"""notify(): add an in-site notification and, optionally, queue an email.
+
+Both leave the process only after commit (goldcoin.aftercommit): a rolled-back
+order never mails anyone.
+"""
+from sqlalchemy import func, select, update
+
+from goldcoin.aftercommit import queue_event
+from goldcoin.auth.models import User
+from goldcoin.ledger.models import utcnow
+
+from .models import Notification
+
+
+def notify(session, user_id, text, url=None, email_subject=None, email_body=None):
+    """Add a notification for the member; flushes, never commits."""
+    note = Notification(user_id=user_id, text=text[:500], url=url)
+    session.add(note)
+    session.flush()
+    queue_event(session, "notification_created", {"id": note.id, "user_id": user_id, "text": note.text, "url": url})
+    if email_subject:
+        to = session.scalar(select(User.email).where(User.id == user_id))
+        if to:
+            queue_event(
+                session,
+                "notification_email",
+                {"to": to, "subject": email_subject, "body": email_body or text},
+            )
+    return note
+
+
+def unread_count(session, user_id):
+    return session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def recent(session, user_id, limit=50):
+    return session.scalars(
+        select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)
+    ).all()
+
+
+def mark_read(session, user_id, ids=None):
+    """Mark the member's notifications (all, or those `ids`) read; returns how many changed."""
+    stmt = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    return session.execute(stmt.values(read_at=utcnow()), execution_options={"synchronize_session": False}).rowcount
+
+
+def notification_json(note):
+    return {
+        "id": note.id,
+        "text": note.text,
+        "url": note.url,
+        "created_at": note.created_at.isoformat() if note.created_at else None,
+        "read": note.read_at is not None,
+    }

@@ -1,0 +1,1 @@
+"""Buying coins: packages, bonus tiers, CoinPayments orders, IPNs, the simulator."""

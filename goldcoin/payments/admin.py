@@ -1,0 +1,92 @@
+"""Flask-Admin: packages, bonus tiers, orders (with their IPN trail and a
+"poll now" action), and the IPN audit table."""
+from flask import current_app, flash
+from flask_admin.actions import action
+from markupsafe import Markup, escape
+
+from goldcoin.admin import ReadOnlyModelView, SecureModelView
+
+from .coinpayments import CoinPaymentsError
+from .models import PENDING, BonusTier, IpnRecord, RechargeOrder, RechargePackage
+from .service import apply_tx_info
+from .settings import client_from_config
+
+
+class PackageView(SecureModelView):
+    column_list = ("id", "coins", "price", "position", "active")
+    form_columns = ("coins", "price", "position", "active")
+    column_default_sort = "position"
+
+
+class BonusTierView(SecureModelView):
+    column_list = ("id", "min_coins", "percent", "active")
+    form_columns = ("min_coins", "percent", "active")
+    column_default_sort = "min_coins"
+
+
+class OrderView(ReadOnlyModelView):
+    column_list = ("id", "created_at", "user", "coins", "bonus_coins", "price", "currency", "pay_currency",
+                   "pay_amount", "status", "provider_status", "txn_id", "failure_reason")
+    column_filters = ("status", "pay_currency", "user_id", "created_at", "txn_id", "provider_status")
+    column_searchable_list = ("txn_id", "address")
+    column_default_sort = ("id", True)
+    column_details_list = (
+        "id", "user", "status", "coins", "bonus_coins", "price", "currency", "pay_currency", "pay_amount",
+        "provider", "txn_id", "address", "dest_tag", "confirms_needed", "received_confirms", "received_amount",
+        "provider_status", "provider_status_text", "failure_reason", "expires_at", "checkout_url",
+        "created_at", "updated_at", "completed_at", "last_polled_at", "ipn_trail",
+    )
+    can_export = True
+    export_types = ["csv"]
+
+    def _ipn_trail(view, context, order, name):
+        from goldcoin.extensions import db
+        from sqlalchemy import select
+
+        rows = db.session.scalars(select(IpnRecord).where(IpnRecord.order_id == order.id).order_by(IpnRecord.id)).all()
+        items = "".join(
+            f"<li>{escape(r.received_at)} status {escape(r.status)} ipn {escape(r.ipn_id)}: "
+            f"<b>{escape(r.verdict)}</b> ({r.http_status}) {escape(r.reason or '')}</li>"
+            for r in rows
+        )
+        return Markup(f"<ul>{items}</ul>" if items else "none")
+
+    column_formatters = {"ipn_trail": _ipn_trail}
+
+    @action("poll_now", "Poll now", "Ask CoinPayments about the selected pending orders now?")
+    def action_poll_now(self, ids):
+        from goldcoin.extensions import db
+        from sqlalchemy import select
+
+        orders = db.session.execute(
+            select(RechargeOrder.id, RechargeOrder.txn_id).where(
+                RechargeOrder.id.in_([int(i) for i in ids]), RechargeOrder.status == PENDING,
+                RechargeOrder.txn_id.is_not(None))
+        ).all()
+        db.session.commit()
+        if not orders:
+            flash("None of the selected orders is pending with a provider transaction.", "info")
+            return
+        try:
+            answers = client_from_config(current_app.config).get_tx_info_multi([t for _, t in orders][:25])
+        except CoinPaymentsError as exc:
+            flash(f"CoinPayments: {exc}", "error")
+            return
+        verdicts = [f"#{oid}: {apply_tx_info(db.session, oid, answers.get(txn))}" for oid, txn in orders[:25]]
+        db.session.commit()
+        flash("Polled " + ", ".join(verdicts), "success")
+
+
+class IpnRecordView(ReadOnlyModelView):
+    column_list = ("id", "received_at", "order_id", "txn_id", "ipn_id", "status", "verdict", "http_status",
+                   "reason", "remote_addr")
+    column_filters = ("verdict", "order_id", "txn_id", "http_status", "received_at")
+    column_searchable_list = ("txn_id", "ipn_id")
+    column_default_sort = ("id", True)
+
+
+def register_admin(site, db):
+    site.add_view(PackageView(RechargePackage, db, name="Packages", endpoint="recharge_packages", category="Recharge"))
+    site.add_view(BonusTierView(BonusTier, db, name="Bonus tiers", endpoint="bonus_tiers", category="Recharge"))
+    site.add_view(OrderView(RechargeOrder, db, name="Orders", endpoint="recharge_orders", category="Recharge"))
+    site.add_view(IpnRecordView(IpnRecord, db, name="IPN audit", endpoint="ipn_records", category="Recharge"))

@@ -1,0 +1,143 @@
+"""Recharge packages, bonus tiers, orders and the IPN audit trail."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    Boolean,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from goldcoin.extensions import db
+from goldcoin.ledger.models import utcnow
+
+PENDING = "pending"
+COMPLETED = "completed"
+FAILED = "failed"
+EXPIRED = "expired"
+ORDER_STATUSES = (PENDING, COMPLETED, FAILED, EXPIRED)
+
+# Fiat prices: up to 12 digits before the point, 2 after (CNY, USD).
+Money = Numeric(14, 2)
+# Crypto amounts: 8 decimals cover BTC satoshis and USDT's 6.
+Crypto = Numeric(24, 8)
+
+
+class RechargePackage(db.Model):
+    __tablename__ = "recharge_packages"
+    __table_args__ = (
+        CheckConstraint("coins > 0", name="coins_positive"),
+        CheckConstraint("price > 0", name="price_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coins: Mapped[int] = mapped_column(Integer)
+    # In the price currency setting (RECHARGE_PRICE_CURRENCY, CNY by default).
+    price: Mapped[Decimal] = mapped_column(Money)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    def __str__(self):
+        return f"{self.coins} coins for {self.price}"
+
+
+class BonusTier(db.Model):
+    """Orders of at least `min_coins` coins get `percent`% extra coins."""
+
+    __tablename__ = "recharge_bonus_tiers"
+    __table_args__ = (
+        CheckConstraint("min_coins > 0", name="min_coins_positive"),
+        CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    min_coins: Mapped[int] = mapped_column(Integer, unique=True)
+    percent: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    def __str__(self):
+        return f"+{self.percent}% from {self.min_coins} coins"
+
+
+class RechargeOrder(db.Model):
+    __tablename__ = "recharge_orders"
+    __table_args__ = (
+        CheckConstraint("coins > 0", name="coins_positive"),
+        CheckConstraint("bonus_coins >= 0", name="bonus_not_negative"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint(
+            "status IN ('pending', 'completed', 'failed', 'expired')", name="status_known"
+        ),
+        Index("ix_recharge_orders_user", "user_id", "id"),
+        Index("ix_recharge_orders_status", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    coins: Mapped[int] = mapped_column(Integer)
+    bonus_coins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    price: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(10))
+    pay_currency: Mapped[str] = mapped_column(String(20))
+    pay_amount: Mapped[Decimal | None] = mapped_column(Crypto)
+    provider: Mapped[str] = mapped_column(String(20), default="coinpayments")
+    txn_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    dest_tag: Mapped[str | None] = mapped_column(String(64))
+    confirms_needed: Mapped[int | None] = mapped_column(Integer)
+    timeout_seconds: Mapped[int | None] = mapped_column(Integer)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checkout_url: Mapped[str | None] = mapped_column(String(500))
+    status_url: Mapped[str | None] = mapped_column(String(500))
+    qrcode_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default=PENDING, server_default=PENDING)
+    # What the provider last said (its numeric code and text), for the checkout page.
+    provider_status: Mapped[int | None] = mapped_column(Integer)
+    provider_status_text: Mapped[str | None] = mapped_column(String(255))
+    received_amount: Mapped[Decimal | None] = mapped_column(Crypto)
+    received_confirms: Mapped[int | None] = mapped_column(Integer)
+    failure_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user = relationship("User")
+
+    @property
+    def total_coins(self):
+        return self.coins + (self.bonus_coins or 0)
+
+    def __str__(self):
+        return f"order {self.id} ({self.coins} coins, {self.status})"
+
+
+class IpnRecord(db.Model):
+    """Every IPN that reached us, authentic or not, with what we made of it."""
+
+    __tablename__ = "ipn_records"
+    __table_args__ = (
+        Index("ix_ipn_records_txn", "txn_id"),
+        Index("ix_ipn_records_order", "order_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    raw_body: Mapped[str] = mapped_column(Text, default="")
+    hmac_header: Mapped[str | None] = mapped_column(String(256))
+    ipn_id: Mapped[str | None] = mapped_column(String(128))
+    txn_id: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str | None] = mapped_column(String(16))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("recharge_orders.id"))
+    # applied | unchanged | stale | ignored | refused
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(255))
+    http_status: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,442 @@
+"""A local CoinPayments: the legacy api.php and its IPNs, exactly as
+COINPAYMENTS.md describes them, for tests and the demo.
+
+    simulator = Simulator([SimulatorAccount(public, private, merchant, ipn_secret)])
+
+is a WSGI app: POST /api.php (HMAC-checked; create_transaction, get_tx_info,
+get_tx_info_multi, rates), GET /checkout/<txn_id> (a payment page with
+buttons), POST /checkout/<txn_id>/<action>. Tests drive it directly too:
+`pay_in_full(txn_id)`, `underpay`, `time_out`, `replay_out_of_order`,
+`send_status` (late/duplicate/forged IPNs). IPNs are form-encoded, signed over
+the exact bytes sent, all values strings, a fresh ipn_id per status change,
+user agent "CoinPayments.net IPN Generator". Transactions live in memory,
+behind a lock. Never reachable in production (config refuses it).
+"""
+import hashlib
+import hmac
+import html
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_UP, Decimal, InvalidOperation
+from urllib.parse import parse_qs, urlencode
+
+import requests
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "CoinPayments.net IPN Generator"
+# Fixed demo rates, in BTC per unit (the shape of `rates`).
+RATES = {
+    "BTC": ("Bitcoin", Decimal("1"), False, 2),
+    "LTC": ("Litecoin", Decimal("0.0011"), False, 3),
+    "LTCT": ("Litecoin Testnet", Decimal("0.0011"), False, 3),
+    "USDT.TRC20": ("Tether USD (Tron/TRC20)", Decimal("0.0000105"), False, 3),
+    "USDT.ERC20": ("Tether USD (ERC20)", Decimal("0.0000105"), False, 3),
+    "USD": ("United States Dollar", Decimal("0.0000105"), True, 0),
+    "CNY": ("Chinese Yuan", Decimal("0.00000146"), True, 0),
+    "EUR": ("Euro", Decimal("0.0000114"), True, 0),
+}
+TIMEOUT = 3 * 3600
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+@dataclass
+class SimulatorAccount:
+    public_key: str
+    private_key: str
+    merchant_id: str
+    ipn_secret: str
+
+
+@dataclass
+class Tx:
+    txn_id: str
+    account: SimulatorAccount
+    amount1: Decimal
+    currency1: str
+    amount2: Decimal
+    currency2: str
+    address: str
+    confirms_needed: int
+    fields: dict
+    created: int
+    expires: int
+    status: int = 0
+    status_text: str = "Waiting for buyer funds..."
+    received: Decimal = Decimal("0")
+    confirms: int = 0
+    completed: int | None = None
+    sent: list = field(default_factory=list)  # [(body_bytes, hmac, http_status)]
+
+
+def _sign(secret, body):
+    return hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
+
+
+def _fmt(value):
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _address(currency):
+    rand = lambda n, alphabet=_B58: "".join(secrets.choice(alphabet) for _ in range(n))  # noqa: E731
+    if currency.endswith("ERC20"):
+        return "0x" + secrets.token_hex(20)
+    if currency.endswith("TRC20"):
+        return "T" + rand(33)
+    if currency == "BTC":
+        return "bc1q" + rand(38, "023456789acdefghjklmnpqrstuvwxyz")
+    if currency == "LTCT":
+        return "m" + rand(33)
+    return "L" + rand(33)
+
+
+class Simulator:
+    def __init__(self, accounts, *, ipn_timeout=20):
+        self.accounts = {a.public_key: a for a in accounts}
+        self.txs = {}
+        self.lock = threading.RLock()
+        self.ipn_timeout = ipn_timeout
+        self.workers = []  # background deliveries started by the checkout buttons
+        self.url_map = Map(
+            [
+                Rule("/api.php", endpoint="api", methods=["POST"]),
+                Rule("/checkout/<txn_id>", endpoint="checkout", methods=["GET"]),
+                Rule("/checkout/<txn_id>/<action>", endpoint="act", methods=["POST"]),
+            ]
+        )
+
+    # ------------------------------------------------------------ WSGI
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            endpoint, args = self.url_map.bind_to_environ(environ).match()
+            response = getattr(self, "_on_" + endpoint)(request, **args)
+        except HTTPException as exc:
+            response = exc
+        return response(environ, start_response)
+
+    def _json(self, error, result=None):
+        import json
+
+        return Response(json.dumps({"error": error, "result": [] if result is None else result}),
+                        mimetype="application/json")
+
+    def _on_api(self, request):
+        body = request.get_data(cache=True)
+        try:
+            fields = {k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+        except UnicodeDecodeError:
+            return self._json("Invalid request body")
+        signature = request.headers.get("HMAC")
+        if not signature:
+            return self._json("No HMAC signature sent.")
+        account = self.accounts.get(fields.get("key", ""))
+        if account is None:
+            return self._json("Invalid API public key passed!")
+        if not hmac.compare_digest(_sign(account.private_key, body), signature.strip().lower()):
+            return self._json("HMAC signature does not match")
+        if fields.get("version") != "1":
+            return self._json("Invalid API version - no version given or unsupported version!")
+        command = fields.get("cmd")
+        handler = {
+            "create_transaction": self._create,
+            "get_tx_info": self._get_tx_info,
+            "get_tx_info_multi": self._get_tx_info_multi,
+            "rates": self._rates,
+        }.get(command)
+        if handler is None:
+            return self._json("Invalid command!")
+        try:
+            return self._json("ok", handler(account, fields, request))
+        except ValueError as exc:
+            return self._json(str(exc))
+
+    def _create(self, account, fields, request):
+        for name in ("amount", "currency1", "currency2", "buyer_email"):
+            if not fields.get(name):
+                raise ValueError(f"Missing required field: {name}")
+        c1, c2 = fields["currency1"].upper(), fields["currency2"].upper()
+        if c1 not in RATES or c2 not in RATES or RATES[c2][2]:
+            raise ValueError("Invalid currency1 or currency2!" if c1 not in RATES else "Invalid currency2!")
+        try:
+            amount1 = Decimal(fields["amount"])
+        except InvalidOperation:
+            raise ValueError("Invalid amount!") from None
+        if not amount1.is_finite() or amount1 <= 0:
+            raise ValueError("Invalid amount!")
+        amount2 = (amount1 * RATES[c1][1] / RATES[c2][1]).quantize(Decimal("0.00000001"), rounding=ROUND_UP)
+        now = int(time.time())
+        txn_id = "CP" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(24))
+        tx = Tx(txn_id, account, amount1, c1, amount2, c2, _address(c2), RATES[c2][3], dict(fields), now, now + TIMEOUT)
+        with self.lock:
+            self.txs[txn_id] = tx
+        root = request.url_root.rstrip("/")
+        return {
+            "amount": _fmt(amount2),
+            "txn_id": txn_id,
+            "address": tx.address,
+            "confirms_needed": str(tx.confirms_needed),
+            "timeout": TIMEOUT,
+            "checkout_url": f"{root}/checkout/{txn_id}",
+            "status_url": f"{root}/checkout/{txn_id}",
+            "qrcode_url": f"{root}/checkout/{txn_id}#qr",
+        }
+
+    def _info(self, tx):
+        info = {
+            "time_created": tx.created,
+            "time_expires": tx.expires,
+            "status": tx.status,
+            "status_text": tx.status_text,
+            "type": "coins",
+            "coin": tx.currency2,
+            "amount": int(tx.amount2 * 100_000_000),
+            "amountf": f"{tx.amount2:.8f}",
+            "received": int(tx.received * 100_000_000),
+            "receivedf": f"{tx.received:.8f}",
+            "recv_confirms": tx.confirms,
+            "payment_address": tx.address,
+        }
+        if tx.completed:
+            info["time_completed"] = tx.completed
+        return info
+
+    def _get_tx_info(self, account, fields, request):
+        with self.lock:
+            tx = self.txs.get(fields.get("txid", ""))
+            if tx is None or tx.account is not account:
+                raise ValueError("Invalid payment ID")
+            return self._info(tx)
+
+    def _get_tx_info_multi(self, account, fields, request):
+        ids = [t for t in fields.get("txid", "").split("|") if t]
+        if not ids or len(ids) > 25:
+            raise ValueError("You must specify between 1 and 25 transaction IDs!")
+        result = {}
+        with self.lock:
+            for txid in ids:
+                tx = self.txs.get(txid)
+                if tx is None or tx.account is not account:
+                    result[txid] = {"error": "Invalid payment ID"}
+                else:
+                    result[txid] = dict(self._info(tx), error="ok")
+        return result
+
+    def _rates(self, account, fields, request):
+        now = str(int(time.time()))
+        return {
+            ticker: {
+                "is_fiat": int(fiat),
+                "rate_btc": f"{rate:.15f}".rstrip("0"),
+                "last_update": now,
+                "tx_fee": "0.00000000" if fiat else "0.00010000",
+                "status": "online",
+                "name": name,
+                "confirms": str(confirms),
+                "accepted": 0 if fiat else 1,
+            }
+            for ticker, (name, rate, fiat, confirms) in RATES.items()
+        }
+
+    # ------------------------------------------------------------ checkout page
+    def _on_checkout(self, request, txn_id):
+        tx = self.tx(txn_id)
+        e = html.escape
+        back = tx.fields.get("success_url", "")
+        rows = "".join(
+            f"<li><code>{e(b.decode()[:160])}</code>... &rarr; HTTP {s}</li>" for b, _, s in list(tx.sent)[-10:]
+        )
+        page = f"""<!doctype html><html><head><meta charset="utf-8"><title>CoinPayments simulator</title>
+<style>body{{font:15px system-ui;max-width:720px;margin:2rem auto}}button{{margin:.3rem;padding:.6rem 1rem}}</style></head>
+<body id="simulator-checkout"><h1>CoinPayments simulator</h1>
+<p>Local stand-in for CoinPayments (demo only). No real money moves.</p>
+<p>Pay <strong id="sim-amount">{e(_fmt(tx.amount2))} {e(tx.currency2)}</strong> to <code id="sim-address">{e(tx.address)}</code></p>
+<p>Price: {e(_fmt(tx.amount1))} {e(tx.currency1)} · {e(tx.fields.get('item_name', ''))}</p>
+<p>Status: <strong id="sim-status">{tx.status} {e(tx.status_text)}</strong></p>
+<form method="post" action="{e(txn_id)}/pay"><button id="sim-pay-full">Pay in full</button></form>
+<form method="post" action="{e(txn_id)}/underpay"><button id="sim-underpay">Underpay (half)</button></form>
+<form method="post" action="{e(txn_id)}/timeout"><button id="sim-timeout">Let it time out</button></form>
+<form method="post" action="{e(txn_id)}/replay"><button id="sim-replay">Replay IPNs out of order</button></form>
+<p><a href="{e(back)}" id="sim-back">Back to the shop</a></p>
+<h2>IPNs sent</h2><ul>{rows or '<li>none yet</li>'}</ul></body></html>"""
+        return Response(page, mimetype="text/html")
+
+    def _on_act(self, request, txn_id, action):
+        tx = self.tx(txn_id)
+        work = {
+            "pay": self.pay_in_full,
+            "underpay": self.underpay,
+            "timeout": self.time_out,
+            "replay": self.replay_out_of_order,
+        }.get(action)
+        if work is None:
+            raise NotFound()
+        # Deliver after this response: the shop may be this very server.
+        worker = self.in_background(work, txn_id)
+        with self.lock:
+            self.workers = [w for w in self.workers if w.is_alive()] + [worker]
+        target = tx.fields.get("success_url") if action == "pay" else None
+        target = target or f"{request.url_root.rstrip('/')}/checkout/{txn_id}"
+        return Response("", status=303, headers={"Location": target})
+
+    @staticmethod
+    def in_background(fn, *args, **kwargs):
+        # A thread is a greenlet under gevent's monkey-patching: works in both.
+        thread = threading.Thread(target=fn, args=args, kwargs=kwargs, daemon=True)
+        thread.start()
+        return thread
+
+    def join_workers(self, timeout=30):
+        """Wait for every background delivery started so far (tests)."""
+        with self.lock:
+            workers = list(self.workers)
+        for worker in workers:
+            worker.join(timeout)
+
+    # ------------------------------------------------------------ driving payments
+    def tx(self, txn_id):
+        with self.lock:
+            tx = self.txs.get(txn_id)
+        if tx is None:
+            raise NotFound("No such transaction")
+        return tx
+
+    def ipn_body(self, tx, status, status_text, *, merchant=None, overrides=None, drop=()):
+        """Build one IPN body (bytes) the way CoinPayments does."""
+        fields = {
+            "amount1": _fmt(tx.amount1),
+            "amount2": _fmt(tx.amount2),
+            "buyer_name": tx.fields.get("buyer_name", ""),
+            "currency1": tx.currency1,
+            "currency2": tx.currency2,
+            "custom": tx.fields.get("custom", ""),
+            "email": tx.fields.get("buyer_email", ""),
+            "fee": _fmt((tx.amount2 * Decimal("0.005")).quantize(Decimal("0.00000001"))),
+            "invoice": tx.fields.get("invoice", ""),
+            "ipn_id": secrets.token_hex(16),
+            "ipn_mode": "hmac",
+            "ipn_type": "api",
+            "ipn_version": "1.0",
+            "item_name": tx.fields.get("item_name", ""),
+            "item_number": tx.fields.get("item_number", ""),
+            "merchant": merchant if merchant is not None else tx.account.merchant_id,
+            "received_amount": _fmt(tx.received),
+            "received_confirms": str(tx.confirms),
+            "status": str(status),
+            "status_text": status_text,
+            "txn_id": tx.txn_id,
+        }
+        if status >= 100:
+            fields["net"] = _fmt(tx.amount2 - Decimal(fields["fee"]))
+        fields.update({k: str(v) for k, v in (overrides or {}).items()})
+        for name in drop:
+            fields.pop(name, None)
+        return urlencode(sorted(fields.items())).encode("utf-8")
+
+    def post_ipn(self, tx, body, *, secret=None, signature=None, headers=None):
+        """POST one IPN body to the transaction's ipn_url; returns (http_status, text)."""
+        sig = signature if signature is not None else _sign(secret or tx.account.ipn_secret, body)
+        send_headers = {
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "User-Agent": USER_AGENT,
+        }
+        if sig:
+            send_headers["HMAC"] = sig
+        send_headers.update(headers or {})
+        url = tx.fields.get("ipn_url")
+        if not url:
+            return None, "no ipn_url"
+        try:
+            # One request per IPN (no shared Session): deliveries run on many threads.
+            response = requests.post(url, data=body, headers=send_headers, timeout=self.ipn_timeout)
+            result = (response.status_code, response.text)
+        except requests.RequestException as exc:
+            log.warning("IPN to %s failed: %s", url, exc)
+            result = (None, str(exc))
+        with self.lock:
+            tx.sent.append((body, sig, result[0]))
+        return result
+
+    def _set(self, tx, status, text, received=None, confirms=None):
+        with self.lock:
+            tx.status, tx.status_text = status, text
+            if received is not None:
+                tx.received = received
+            if confirms is not None:
+                tx.confirms = confirms
+            if status >= 100 and not tx.completed:
+                tx.completed = int(time.time())
+
+    def send_status(self, txn_id, status, status_text=None, *, secret=None, merchant=None, overrides=None,
+                    drop=(), signature=None):
+        """Send one IPN for `status` WITHOUT changing the transaction (stale,
+        duplicate or forged messages). Returns (http_status, text)."""
+        tx = self.tx(txn_id)
+        body = self.ipn_body(tx, status, status_text or _TEXTS.get(status, "Status"), merchant=merchant,
+                             overrides=overrides, drop=drop)
+        return self.post_ipn(tx, body, secret=secret, signature=signature)
+
+    def pay_in_full(self, txn_id, deliver=True):
+        """The typical life: 0 (received, waiting for confirms), 1, 100. Returns
+        the (http_status, text) of each IPN sent."""
+        tx = self.tx(txn_id)
+        steps = [
+            (0, f"Waiting for buyer funds... ({_fmt(tx.amount2)}/{_fmt(tx.amount2)} received, waiting for confirms...)",
+             tx.amount2, 0),
+            (1, "Funds received and confirmed, sending to you shortly...", tx.amount2, tx.confirms_needed),
+            (100, "Complete", tx.amount2, tx.confirms_needed),
+        ]
+        results = []
+        for status, text, received, confirms in steps:
+            self._set(tx, status, text, received, confirms)
+            if deliver:
+                results.append(self.post_ipn(tx, self.ipn_body(tx, status, text)))
+        return results
+
+    def underpay(self, txn_id, fraction=Decimal("0.5"), deliver=True):
+        tx = self.tx(txn_id)
+        received = (tx.amount2 * Decimal(fraction)).quantize(Decimal("0.00000001"))
+        text = f"Waiting for buyer funds... ({_fmt(received)}/{_fmt(tx.amount2)} received)"
+        self._set(tx, 0, text, received, 0)
+        return [self.post_ipn(tx, self.ipn_body(tx, 0, text))] if deliver else []
+
+    def time_out(self, txn_id, deliver=True):
+        tx = self.tx(txn_id)
+        self._set(tx, -1, "Cancelled / Timed Out")
+        return [self.post_ipn(tx, self.ipn_body(tx, -1, "Cancelled / Timed Out"))] if deliver else []
+
+    def replay_out_of_order(self, txn_id):
+        """Resend every IPN sent so far, newest first (the same signed bytes)."""
+        tx = self.tx(txn_id)
+        with self.lock:
+            sent = list(tx.sent)
+        seen, results = set(), []
+        for body, sig, _ in reversed(sent):
+            if body in seen:
+                continue
+            seen.add(body)
+            results.append(self.post_ipn(tx, body, signature=sig))
+        return results
+
+
+_TEXTS = {
+    0: "Waiting for buyer funds...",
+    1: "Funds received and confirmed, sending to you shortly...",
+    2: "Queued for nightly payout",
+    100: "Complete",
+    -1: "Cancelled / Timed Out",
+    -2: "Refunded / Reversed",
+}
+
+
+def serve(simulator, host="127.0.0.1", port=8765):
+    """Run the simulator alone (flask goldcoin payment-simulator)."""
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, simulator, threaded=True)

@@ -1,0 +1,172 @@
+"""Who is calling, and may they: Bearer tokens, CSRF for cookie sessions,
+role checks, and the JSON error answers of API.md."""
+from functools import wraps
+
+from flask import current_app, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from goldcoin.api.errors import HTTP_CODES, ApiError, error_response
+from goldcoin.auth.models import User
+from goldcoin.auth.service import token_for
+from goldcoin.extensions import csrf, db, login_manager
+from goldcoin.ledger import IdempotencyConflict, InsufficientFunds, LedgerError
+from goldcoin.ledger.errors import AlreadyReversed
+from goldcoin.ledger.models import utcnow
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+# Endpoints authenticated by other means than a session (signed IPNs).
+_csrf_exempt_endpoints = set()
+
+
+def csrf_exempt(view):
+    """Mark a view as authenticated by a signature instead of a session."""
+    _csrf_exempt_endpoints.add(f"{view.__module__}.{view.__name__}")
+    return view
+
+
+def is_api_request():
+    return request.path.startswith("/api/")
+
+
+def _view_name():
+    view = current_app.view_functions.get(request.endpoint)
+    return f"{view.__module__}.{view.__name__}" if view else None
+
+
+def _before_request():
+    g.api_token = None
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer " and is_api_request():
+        token = token_for(db.session, header[7:].strip())
+        if token is None:
+            raise ApiError("unauthorized", "The Bearer token is unknown or revoked.")
+        token.last_used_at = utcnow()
+        g.api_token = token
+        return  # a Bearer request carries no ambient cookie authority: no CSRF
+    if request.method not in UNSAFE or _view_name() in _csrf_exempt_endpoints:
+        return
+    # JSON clients without a session cookie have nothing for a forged request
+    # to ride on (and a cross-site form cannot send application/json).
+    if is_api_request() and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return
+    csrf.protect()
+
+
+@login_manager.user_loader
+def _load_user(user_id):
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if is_api_request():
+        return error_response("unauthorized", "Log in or send a Bearer token.")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def login_required_json(view):
+    """A member's session is required (JSON 401 otherwise)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise ApiError("unauthorized", "Log in first.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def token_required(scope):
+    """A Bearer token of `scope` is required."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.get("api_token") is None:
+                raise ApiError("unauthorized", f"Send a Bearer token of scope '{scope}'.")
+            if g.api_token.scope != scope:
+                raise ApiError("forbidden", f"This token's scope is '{g.api_token.scope}', not '{scope}'.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def admin_required_json(view):
+    """An admin's session or a Bearer token of scope 'admin'."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = g.get("api_token")
+        if token is not None:
+            if token.scope != "admin":
+                raise ApiError("forbidden", "This token's scope is not 'admin'.")
+        elif not current_user.is_authenticated:
+            raise ApiError("unauthorized", "Log in as an admin or send an admin token.")
+        elif not current_user.is_admin:
+            raise ApiError("forbidden", "Admins only.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def acting_user_id():
+    """Who is acting: the logged-in member, or the admin who created the token."""
+    token = g.get("api_token")
+    if token is not None:
+        return token.created_by_id
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _ledger_error(exc):
+    if isinstance(exc, InsufficientFunds):
+        return "insufficient_funds", "Not enough coins in the wallet."
+    if isinstance(exc, (IdempotencyConflict, AlreadyReversed)):
+        return "conflict", str(exc)
+    return "bad_request", str(exc)
+
+
+def init_app(app):
+    app.before_request(_before_request)
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc):
+        db.session.rollback()
+        return error_response(exc.code, exc.message, exc.status)
+
+    @app.errorhandler(LedgerError)
+    def _ledger(exc):
+        db.session.rollback()
+        code, message = _ledger_error(exc)
+        if is_api_request():
+            return error_response(code, message)
+        return render_template("error.html", code=409, message=message), 409
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        if is_api_request():
+            return error_response(
+                "bad_request", f"{exc.description} Send the X-CSRFToken header from GET /api/v1/auth/csrf."
+            )
+        return render_template("error.html", code=400, message=exc.description), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc):
+        if is_api_request():
+            code = HTTP_CODES.get(exc.code, "bad_request" if exc.code < 500 else "internal_error")
+            return error_response(code, exc.description, exc.code)
+        return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(500)
+    def _internal(exc):
+        db.session.rollback()
+        if is_api_request():
+            return error_response("internal_error", "Something went wrong on our side.", 500)
+        return render_template("error.html", code=500, message="Something went wrong on our side."), 500

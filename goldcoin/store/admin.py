@@ -1,0 +1,128 @@
+"""Admin site: rewards (CRUD, JSON import/export), redemptions, entitlements,
+titles and purchases."""
+import json
+
+from flask import Response, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from sqlalchemy import select
+from wtforms.validators import Optional, ValidationError
+
+from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.extensions import db
+
+from .errors import StoreError
+from .models import KINDS, Entitlement, MemberTitle, Purchase, Redemption, Reward
+from .service import FIELDS, _unique_slug, clean_reward_data, export_rewards, import_rewards, reward_json, slugify
+
+
+def _json_download(document, filename):
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+class RewardView(SecureModelView):
+    list_template = "store/admin/reward_list.html"
+    column_list = ("id", "name", "kind", "code", "cost", "stock", "per_user_limit", "duration_days", "active", "sort_order")
+    column_editable_list = ("active", "sort_order", "stock")
+    column_filters = ("kind", "active")
+    column_searchable_list = ("name", "slug")
+    column_default_sort = ("sort_order", False)
+    form_columns = FIELDS
+    form_choices = {"kind": [(k, k) for k in KINDS]}
+    form_args = {
+        "slug": {"description": "Stable identity for JSON import; leave empty to derive it from the name.",
+                 "validators": [Optional()]},
+        "code": {"description": "group: group name (vip); badge: badge name; privilege: commercial_posting or start_bounty."},
+        "multiplier": {"description": "Boosters only, e.g. 2 for double coins."},
+        "stock": {"description": "Empty: unlimited."},
+    }
+    can_delete = False  # redemptions point at rewards: deactivate instead
+
+    def on_model_change(self, form, model, is_created):
+        data = {name: getattr(model, name) for name in FIELDS}
+        if data.get("multiplier") is not None:
+            data["multiplier"] = str(data["multiplier"])
+        if not data.get("slug"):
+            data["slug"] = None
+        try:
+            fields = clean_reward_data(data)
+        except StoreError as exc:
+            raise ValidationError(str(exc)) from None
+        with db.session.no_autoflush:  # the half-filled model must not be flushed by the slug query
+            fields["slug"] = _unique_slug(db.session, fields["slug"] or slugify(fields["name"]), exclude_id=model.id)
+        for name, value in fields.items():
+            setattr(model, name, value)
+
+    @action("export_json", "Export JSON")
+    def action_export_json(self, ids):
+        rewards = db.session.scalars(select(Reward).where(Reward.id.in_([int(i) for i in ids])).order_by(Reward.sort_order, Reward.id))
+        return _json_download({"rewards": [reward_json(r) for r in rewards]}, "rewards.json")
+
+    @expose("/export.json")
+    def export_all(self):
+        return _json_download(export_rewards(db.session), "rewards.json")
+
+    @expose("/import/", methods=("GET", "POST"))
+    def import_json(self):
+        if request.method == "POST":
+            upload = request.files.get("file")
+            try:
+                document = json.loads((upload.read() if upload else b"").decode("utf-8"))
+                created, updated = import_rewards(db.session, document)
+            except (ValueError, StoreError) as exc:
+                db.session.rollback()
+                flash(f"Import failed: {exc}", "error")
+            else:
+                db.session.commit()
+                flash(f"Rewards imported: {created} created, {updated} updated.", "success")
+                return redirect(url_for(".index_view"))
+        return self.render("store/admin/reward_import.html")
+
+
+class RedemptionView(ReadOnlyModelView):
+    column_list = ("id", "created_at", "user_id", "reward", "cost", "transfer_id")
+    column_filters = ("user_id", "reward_id", "created_at")
+    column_default_sort = ("id", True)
+
+
+class EntitlementView(SecureModelView):
+    """Admins may grant (e.g. a moderator's badge) or end entitlements by hand."""
+
+    column_list = ("id", "user_id", "kind", "code", "expires_at", "redemption_id", "created_at")
+    column_filters = ("user_id", "kind", "code", "expires_at")
+    column_default_sort = ("id", True)
+    form_columns = ("user_id", "kind", "code", "expires_at")
+    form_choices = {"kind": [(k, k) for k in KINDS]}
+
+
+class MemberTitleView(SecureModelView):
+    allow_moderators = True  # moderators clean up offensive titles
+    column_list = ("user_id", "title", "updated_at")
+    form_columns = ("title",)
+    can_create = False
+
+    def on_model_change(self, form, model, is_created):
+        from .entitlements import clean_title
+
+        try:
+            model.title = clean_title(model.title)
+        except StoreError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class PurchaseView(ReadOnlyModelView):
+    column_list = ("id", "created_at", "buyer_id", "item_key", "seller_id", "price", "seller_coins", "sink_coins")
+    column_filters = ("buyer_id", "seller_id", "item_key")
+    column_default_sort = ("id", True)
+
+
+def register_admin(site, db):  # noqa: F811 - the one the admin site binds
+    site.add_view(RewardView(Reward, db, name="Rewards", endpoint="rewards", category="Store"))
+    site.add_view(RedemptionView(Redemption, db, name="Redemptions", endpoint="redemptions", category="Store"))
+    site.add_view(EntitlementView(Entitlement, db, name="Entitlements", endpoint="entitlements", category="Store"))
+    site.add_view(MemberTitleView(MemberTitle, db, name="Titles", endpoint="titles", category="Store"))
+    site.add_view(PurchaseView(Purchase, db, name="Purchases", endpoint="purchases", category="Store"))

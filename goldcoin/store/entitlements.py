@@ -1,0 +1,160 @@
+"""What a member may do, asked by the rest of the app. Checked on the server.
+
+An entitlement counts while `expires_at` is None or in the future; pass
+`now=` to ask about another moment (tests, previews).
+"""
+import re
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, or_, select
+
+from .errors import InvalidTitle, NotEntitled
+from .models import BADGE, CONTENT_ACCESS, GROUP, PRIVILEGE, TITLE, Entitlement, MemberTitle
+
+COMMERCIAL_POSTING = "commercial_posting"
+START_BOUNTY = "start_bounty"
+VIP = "vip"
+
+
+def utc(dt):
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _now(now):
+    return utc(now) if now is not None else datetime.now(timezone.utc)
+
+
+def _active(session, user_id, kind, code=None, now=None, any_code=False):
+    stmt = select(Entitlement).where(
+        Entitlement.user_id == user_id,
+        Entitlement.kind == kind,
+        or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > _now(now)),
+    )
+    if not any_code:
+        stmt = stmt.where(Entitlement.code.is_(None) if code is None else Entitlement.code == code)
+    return stmt
+
+
+def _holds(session, user_id, kind, code=None, now=None, any_code=False):
+    if user_id is None:
+        return False
+    return session.scalar(_active(session, user_id, kind, code, now, any_code).limit(1)) is not None
+
+
+def has_privilege(session, user_id, code, now=None):
+    """e.g. has_privilege(s, uid, "commercial_posting") or "start_bounty"."""
+    return _holds(session, user_id, PRIVILEGE, code, now)
+
+
+def has_content_access(session, user_id, now=None):
+    """Premium EAs and exclusive content are open to this member."""
+    return _holds(session, user_id, CONTENT_ACCESS, None, now, any_code=True)
+
+
+def in_group(session, user_id, group, now=None):
+    return _holds(session, user_id, GROUP, group, now)
+
+
+def has_title_right(session, user_id, now=None):
+    return _holds(session, user_id, TITLE, None, now, any_code=True)
+
+
+def title_and_badges(session, user_id, now=None):
+    """(title or None, [badge names]) of the member, counting only live entitlements."""
+    title = None
+    if has_title_right(session, user_id, now):
+        title = session.scalar(select(MemberTitle.title).where(MemberTitle.user_id == user_id))
+    badges = session.scalars(
+        _active(session, user_id, BADGE, now=now, any_code=True)
+        .with_only_columns(Entitlement.code)
+        .distinct()
+        .order_by(Entitlement.code)
+    ).all()
+    return title, [b for b in badges if b]
+
+
+def members_of_group(session, group, now=None):
+    """User ids holding a live membership of `group`."""
+    return session.scalars(
+        select(Entitlement.user_id)
+        .where(Entitlement.kind == GROUP, Entitlement.code == group)
+        .where(or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > _now(now)))
+        .distinct()
+    ).all()
+
+
+def groups_of(session, user_id, now=None):
+    return sorted(
+        set(session.scalars(_active(session, user_id, GROUP, now=now, any_code=True).with_only_columns(Entitlement.code)))
+    )
+
+
+def expiry_of(session, user_id, kind, code=None, now=None, any_code=None):
+    """(held, expires_at) of a live entitlement; expires_at None means for good."""
+    if any_code is None:
+        any_code = kind in (CONTENT_ACCESS, TITLE, "booster")
+    rows = session.scalars(
+        _active(session, user_id, kind, code, now, any_code=any_code).with_only_columns(Entitlement.expires_at)
+    ).all()
+    if not rows:
+        return False, None
+    if any(r is None for r in rows):
+        return True, None
+    return True, max(utc(r) for r in rows)
+
+
+def grant(session, user_id, kind, code=None, duration_days=None, redemption_id=None, now=None):
+    """Add an entitlement. A timed one that is already held is extended:
+    it starts when the current one ends."""
+    now = _now(now)
+    expires_at = None
+    if duration_days:
+        current = session.scalar(
+            select(func.max(Entitlement.expires_at)).where(
+                Entitlement.user_id == user_id,
+                Entitlement.kind == kind,
+                Entitlement.code.is_(None) if code is None else Entitlement.code == code,
+                Entitlement.expires_at > now,
+            )
+        )
+        start = max(now, utc(current)) if current is not None else now
+        expires_at = start + timedelta(days=duration_days)
+    entitlement = Entitlement(
+        user_id=user_id, kind=kind, code=code, expires_at=expires_at, redemption_id=redemption_id
+    )
+    session.add(entitlement)
+    session.flush()
+    return entitlement
+
+
+TITLE_MIN, TITLE_MAX = 2, 32
+# Letters and digits of any script, spaces and a little punctuation; no markup.
+_TITLE_RE = re.compile(r"^[\w .,'!&()+#-]+$")
+
+
+def clean_title(text):
+    if not isinstance(text, str):
+        raise InvalidTitle("A title is text.")
+    text = " ".join(text.split())
+    if not TITLE_MIN <= len(text) <= TITLE_MAX:
+        raise InvalidTitle(f"A title has {TITLE_MIN} to {TITLE_MAX} characters.")
+    if not _TITLE_RE.match(text) or "_" in text:
+        raise InvalidTitle("A title may use letters, digits, spaces and . , ' ! & ( ) + # - only.")
+    return text
+
+
+def set_title(session, user_id, text, now=None):
+    """Set the member's custom title; needs a live title entitlement."""
+    if not has_title_right(session, user_id, now):
+        raise NotEntitled("Redeem a custom title in the store first.")
+    text = clean_title(text)
+    row = session.get(MemberTitle, user_id)
+    if row is None:
+        session.add(MemberTitle(user_id=user_id, title=text))
+    else:
+        row.title = text
+    session.flush()
+    return text

@@ -1,0 +1,342 @@
+"""Redeeming rewards, and managing the catalogue. Functions flush, never commit."""
+import re
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from sqlalchemy import func, select, update
+
+from goldcoin.earning import grant_personal_booster
+from goldcoin.ledger import SINK, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import Transfer
+
+from . import entitlements
+from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
+from .locks import lock_accounts
+from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Redemption, Reward
+
+REDEEM_KIND = "redeem"
+# Client keys: what an Idempotency-Key header may hold. "/" is kept out so a
+# client key can never collide with a derived one.
+CLIENT_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+
+
+class RedeemResult(NamedTuple):
+    redemption: Redemption
+    replayed: bool
+
+
+def list_rewards(session, include_inactive=False):
+    stmt = select(Reward).order_by(Reward.sort_order, Reward.id)
+    if not include_inactive:
+        stmt = stmt.where(Reward.active.is_(True))
+    return session.scalars(stmt).all()
+
+
+def _replay(session, key, reward_id):
+    first = session.scalar(select(Transfer).where(Transfer.idempotency_key == key))
+    if first is None:
+        return None
+    redemption = session.scalar(select(Redemption).where(Redemption.transfer_id == first.id))
+    if redemption is None or redemption.reward_id != reward_id:
+        raise KeyReused("This Idempotency-Key was used for another request.")
+    return RedeemResult(redemption, True)
+
+
+def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
+    """Spend the reward's cost and grant its effect; all of it or nothing.
+
+    One savepoint holds: the member's wallet (and `sink`) locked in id order,
+    the replay check, the per-member limit count, the conditional stock
+    decrement (`stock > 0`), the ledger debit wallet -> sink, the redemption
+    record and the entitlement/effect. Any error rolls all of it back.
+
+    The ledger key is `redeem:<user_id>:<client_key>`; without a client key it
+    is derived from the member's count of redemptions of this reward (taken
+    under the wallet lock), so it is unique and stable.
+    Raises RewardNotFound, OutOfStock, LimitReached, KeyReused,
+    goldcoin.ledger.InsufficientFunds.
+    """
+    if client_key is not None and not CLIENT_KEY_RE.match(client_key):
+        raise InvalidReward("Idempotency-Key: 1 to 100 of A-Z a-z 0-9 _ . : -")
+    key = f"redeem:{user_id}:{client_key}" if client_key else None
+    reward = session.get(Reward, reward_id)
+    if reward is None:
+        raise RewardNotFound(f"No reward {reward_id}.")
+    if key:
+        replay = _replay(session, key, reward_id)
+        if replay:
+            return replay
+    if not reward.active:
+        raise RewardNotFound(f"Reward {reward_id} is not available.")
+
+    wallet = wallet_id(session, user_id)
+    sink = system_account_id(session, SINK)
+    with session.begin_nested():
+        lock_accounts(session, [wallet, sink])
+        # Under the lock: a concurrent request with the same key has committed by now.
+        if key:
+            replay = _replay(session, key, reward_id)
+            if replay:
+                return replay
+        session.refresh(reward)
+        if not reward.active:
+            raise RewardNotFound(f"Reward {reward_id} is not available.")
+        count = session.scalar(
+            select(func.count(Redemption.id)).where(Redemption.user_id == user_id, Redemption.reward_id == reward_id)
+        )
+        if reward.per_user_limit is not None and count >= reward.per_user_limit:
+            raise LimitReached(f"You have redeemed {reward.name} {count} time(s); the limit is {reward.per_user_limit}.")
+        taken = session.execute(
+            update(Reward)
+            .where(Reward.id == reward_id, Reward.active.is_(True), (Reward.stock.is_(None)) | (Reward.stock > 0))
+            .values(stock=Reward.stock - 1),  # NULL - 1 stays NULL: unlimited
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if taken != 1:
+            raise OutOfStock(f"{reward.name} is out of stock.")
+        session.expire(reward, ["stock"])
+        posting = transfer(
+            session,
+            wallet,
+            sink,
+            reward.cost,
+            kind=REDEEM_KIND,
+            key=key or f"redeem:{user_id}:auto/{reward_id}/{count + 1}",
+            memo=f"Redeemed: {reward.name}",
+            reference=f"reward:{reward_id}",
+            actor_id=user_id,
+        )
+        if posting.replayed:  # only a derived key can get here; the lock makes it unreachable
+            raise KeyReused("This redemption was already made.")
+        redemption = Redemption(user_id=user_id, reward_id=reward_id, cost=reward.cost, transfer_id=posting.transfer.id)
+        session.add(redemption)
+        session.flush()
+        apply_effect(session, reward, redemption, now=now)
+    return RedeemResult(redemption, False)
+
+
+def apply_effect(session, reward, redemption, now=None):
+    """Every kind becomes an entitlement; a booster also starts the earning booster."""
+    code = reward.code if reward.kind in KINDS_WITH_CODE else None
+    if reward.kind == BOOSTER:
+        code = str(reward.multiplier.normalize()) if reward.multiplier is not None else None
+    entitlements.grant(
+        session, redemption.user_id, reward.kind, code, reward.duration_days, redemption_id=redemption.id, now=now
+    )
+    if reward.kind == BOOSTER:
+        start_booster(session, redemption.user_id, reward, redemption)
+
+
+def start_booster(session, user_id, reward, redemption):
+    """The booster reward's effect: a personal earning booster (goldcoin.earning)."""
+    multiplier = reward.multiplier
+    if multiplier == multiplier.to_integral_value():
+        multiplier = int(multiplier)
+    hours = (reward.duration_days or 1) * 24
+    grant_personal_booster(session, user_id, multiplier, hours, f"store:redemption:{redemption.id}")
+
+
+# ---------------------------------------------------------------- catalogue
+
+FIELDS = (
+    "slug", "name", "description", "cost", "kind", "code", "multiplier",
+    "duration_days", "stock", "per_user_limit", "active", "sort_order",
+)
+
+
+def slugify(text):
+    slug = re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
+    return slug[:70] or "reward"
+
+
+def _int(data, name, minimum, required=False):
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise InvalidReward(f"'{name}' is required.")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidReward(f"'{name}' must be an integer.")
+    if value < minimum:
+        raise InvalidReward(f"'{name}' must be at least {minimum}.")
+    return value
+
+
+def _text(data, name, max_length, required=False):
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidReward(f"'{name}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise InvalidReward(f"'{name}' must be a string.")
+    value = value.strip()
+    if len(value) > max_length:
+        raise InvalidReward(f"'{name}' must be at most {max_length} characters.")
+    return value
+
+
+def clean_reward_data(data):
+    """Validate a reward's fields (API, JSON import, admin form). `coins_required`
+    (the brief's name) is accepted for `cost`. Returns a dict of FIELDS."""
+    if not isinstance(data, dict):
+        raise InvalidReward("A reward is a JSON object.")
+    data = dict(data)
+    if "cost" not in data and "coins_required" in data:
+        data["cost"] = data["coins_required"]
+    out = {
+        "name": _text(data, "name", 80, required=True),
+        "description": _text(data, "description", 2000) or "",
+        "cost": _int(data, "cost", 1, required=True),
+        "kind": _text(data, "kind", 20, required=True),
+        "code": _text(data, "code", 60),
+        "duration_days": _int(data, "duration_days", 1),
+        "stock": _int(data, "stock", 0),
+        "per_user_limit": _int(data, "per_user_limit", 1),
+        "sort_order": _int(data, "sort_order", -1_000_000) or 0,
+    }
+    active = data.get("active", True)
+    if not isinstance(active, bool):
+        raise InvalidReward("'active' must be true or false.")
+    out["active"] = active
+    if out["kind"] not in KINDS:
+        raise InvalidReward(f"'kind' must be one of {', '.join(KINDS)}.")
+    if out["kind"] in KINDS_WITH_CODE and not out["code"]:
+        raise InvalidReward(f"A {out['kind']} reward needs a 'code' (group, badge name or privilege code).")
+    if out["kind"] not in KINDS_WITH_CODE:
+        out["code"] = None
+    multiplier = data.get("multiplier")
+    if out["kind"] == BOOSTER:
+        if multiplier is None or isinstance(multiplier, bool):
+            raise InvalidReward("A booster reward needs a 'multiplier' (e.g. 2).")
+        try:
+            multiplier = Decimal(str(multiplier))
+        except InvalidOperation:
+            raise InvalidReward("'multiplier' must be a number.") from None
+        if not Decimal("1") < multiplier <= Decimal("10"):
+            raise InvalidReward("'multiplier' must be above 1 and at most 10.")
+        out["multiplier"] = multiplier.quantize(Decimal("0.01"))
+        out["duration_days"] = out["duration_days"] or 1
+    else:
+        out["multiplier"] = None
+    slug = data.get("slug")
+    if slug is not None and (not isinstance(slug, str) or not re.match(r"^[a-z0-9-]{1,80}$", slug)):
+        raise InvalidReward("'slug' must be lowercase letters, digits and dashes.")
+    out["slug"] = slug
+    return out
+
+
+def _unique_slug(session, base, exclude_id=None):
+    slug, n = base, 1
+    while True:
+        stmt = select(Reward.id).where(Reward.slug == slug)
+        if exclude_id is not None:
+            stmt = stmt.where(Reward.id != exclude_id)
+        if session.scalar(stmt) is None:
+            return slug
+        n += 1
+        slug = f"{base}-{n}"
+
+
+def create_reward(session, data):
+    fields = clean_reward_data(data)
+    fields["slug"] = _unique_slug(session, fields["slug"] or slugify(fields["name"]))
+    reward = Reward(**fields)
+    session.add(reward)
+    session.flush()
+    return reward
+
+
+def update_reward(session, reward, data):
+    fields = clean_reward_data(data)
+    fields["slug"] = _unique_slug(session, fields["slug"] or reward.slug, exclude_id=reward.id)
+    for name, value in fields.items():
+        setattr(reward, name, value)
+    session.flush()
+    return reward
+
+
+def reward_json(reward):
+    """The brief's export shape plus our fields."""
+    return {
+        "id": reward.id,
+        "slug": reward.slug,
+        "name": reward.name,
+        "coins_required": reward.cost,
+        "description": reward.description or "",
+        "kind": reward.kind,
+        "code": reward.code,
+        "multiplier": float(reward.multiplier) if reward.multiplier is not None else None,
+        "duration_days": reward.duration_days,
+        "stock": reward.stock,
+        "per_user_limit": reward.per_user_limit,
+        "active": bool(reward.active),
+        "sort_order": reward.sort_order,
+    }
+
+
+def export_rewards(session):
+    return {"rewards": [reward_json(r) for r in list_rewards(session, include_inactive=True)]}
+
+
+def import_rewards(session, document):
+    """Create or update rewards from `{"rewards": [...]}`; returns (created, updated).
+
+    Entries are matched by `slug` (as exported), or without one by the slug
+    derived from the name ("Premium EA Access" -> premium-ea-access). The
+    `id` is informative only: ids differ between installations, and matching
+    on them would overwrite an unrelated reward. Every entry is validated
+    before anything is written.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("rewards"), list):
+        raise InvalidReward('Expected {"rewards": [...]}.')
+    plans = []
+    for n, entry in enumerate(document["rewards"], 1):
+        try:
+            fields = clean_reward_data(entry)
+        except InvalidReward as exc:
+            raise InvalidReward(f"reward #{n}: {exc}") from None
+        slug = fields["slug"] or slugify(fields["name"])
+        entry = dict(entry, slug=slug)
+        target = session.scalar(select(Reward).where(Reward.slug == slug))
+        plans.append((target, entry))
+    created = updated = 0
+    for target, entry in plans:
+        if target is None:
+            create_reward(session, entry)
+            created += 1
+        else:
+            update_reward(session, target, entry)
+            updated += 1
+    return created, updated
+
+
+SEED = [
+    dict(slug="premium-ea-access", name="Premium EA Access", cost=100, kind="content_access", duration_days=30,
+         description="Unlock access to exclusive EAs: download premium EAs and read exclusive content for 30 days.",
+         sort_order=10),
+    dict(slug="vip-group", name="VIP Group Access", cost=150, kind="group", code="vip", duration_days=30,
+         description="Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name.",
+         sort_order=20),
+    dict(slug="custom-title", name="Custom Title", cost=50, kind="title", per_user_limit=1,
+         description="Choose a custom title shown under your name.", sort_order=30),
+    dict(slug="gold-supporter-badge", name="Gold Supporter Badge", cost=40, kind="badge", code="Gold Supporter",
+         per_user_limit=1, description="A badge on your profile and posts.", sort_order=40),
+    dict(slug="commercial-posting", name="Commercial Section Posting", cost=120, kind="privilege",
+         code="commercial_posting", duration_days=30,
+         description="Post offers in the commercial section for 30 days.", sort_order=50),
+    dict(slug="start-bounties", name="Start Bounties", cost=80, kind="privilege", code="start_bounty",
+         per_user_limit=1, description="Start bounties that reward whoever solves your problem.", sort_order=60),
+    dict(slug="personal-booster-x2", name="Personal x2 Booster (24 h)", cost=60, kind="booster", multiplier=2,
+         duration_days=1, description="Double the coins you earn from activity for 24 hours.", sort_order=70),
+]
+
+
+def seed_rewards(session):
+    """Create the starter catalogue; rewards already present (by slug) are left alone."""
+    created = 0
+    for entry in SEED:
+        if session.scalar(select(Reward.id).where(Reward.slug == entry["slug"])) is None:
+            create_reward(session, entry)
+            created += 1
+    return created

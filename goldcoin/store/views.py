@@ -1,0 +1,90 @@
+"""Store pages: /store (with the redeem modal), /store/redeem, the title form, /vip."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from goldcoin.auth.models import User
+from goldcoin.extensions import db
+from goldcoin.ledger import balance_of, wallet_id
+
+from . import entitlements
+from .errors import StoreError
+from .models import KINDS_WITH_CODE, MemberTitle, Redemption
+from .service import list_rewards
+
+bp = Blueprint("store", __name__)
+
+
+def _owned(session, user_id, rewards):
+    """reward id -> {"held": bool, "expires_at": datetime|None, "count": n}."""
+    counts = dict(
+        session.execute(
+            select(Redemption.reward_id, func.count(Redemption.id))
+            .where(Redemption.user_id == user_id)
+            .group_by(Redemption.reward_id)
+        ).all()
+    )
+    out = {}
+    for reward in rewards:
+        code = reward.code if reward.kind in KINDS_WITH_CODE else None
+        held, expires = entitlements.expiry_of(session, user_id, reward.kind, code)
+        out[reward.id] = {"held": held, "expires_at": expires, "count": counts.get(reward.id, 0)}
+    return out
+
+
+def _balance():
+    return int(balance_of(db.session, wallet_id(db.session, current_user.id)))
+
+
+@bp.app_context_processor
+def _store_helpers():
+    def store_catalogue():
+        return list_rewards(db.session)
+
+    return {"store_catalogue": store_catalogue}
+
+
+@bp.get("/store")
+def store_page():
+    rewards = list_rewards(db.session)
+    owned, balance, title, can_title = {}, None, None, False
+    if current_user.is_authenticated:
+        owned = _owned(db.session, current_user.id, rewards)
+        balance = _balance()
+        can_title = entitlements.has_title_right(db.session, current_user.id)
+        title = db.session.scalar(select(MemberTitle.title).where(MemberTitle.user_id == current_user.id))
+    return render_template(
+        "store/store.html", rewards=rewards, owned=owned, balance=balance, title=title, can_title=can_title,
+        title_max=entitlements.TITLE_MAX,
+    )
+
+
+@bp.get("/store/redeem")
+@login_required
+def redeem_page():
+    return render_template("store/redeem.html", rewards=list_rewards(db.session), balance=_balance())
+
+
+@bp.post("/store/title")
+@login_required
+def set_title():
+    try:
+        title = entitlements.set_title(db.session, current_user.id, request.form.get("title", ""))
+    except StoreError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("store.store_page") + "#title-form")
+    db.session.commit()
+    flash(f"Your title is now “{title}”.", "success")
+    return redirect(url_for("store.store_page"))
+
+
+@bp.get("/vip")
+@login_required
+def vip_page():
+    if not entitlements.in_group(db.session, current_user.id, entitlements.VIP):
+        return render_template("store/vip_refused.html"), 403
+    held, expires = entitlements.expiry_of(db.session, current_user.id, "group", entitlements.VIP)
+    ids = entitlements.members_of_group(db.session, entitlements.VIP)
+    members = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.username)).all()
+    return render_template("store/vip.html", expires=expires, members=members)

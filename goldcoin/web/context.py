@@ -1,0 +1,22 @@
+"""What every page's header shows."""
+from flask_login import current_user
+
+from goldcoin.extensions import db
+from goldcoin.ledger import balance_of
+from goldcoin.ledger.models import Account
+from sqlalchemy import select
+
+
+NAV = [
+    ("Community", "community.index"),
+    ("Leaderboard", "leaderboard.page"),
+    ("Store", "store.store_page"),
+    ("Recharge", "payments.recharge_page"),
+]
+
+
+def header_context():
+    if not current_user.is_authenticated:
+        return {"header_balance": None, "nav_links": NAV}
+    balance = db.session.scalar(select(Account.balance).where(Account.user_id == current_user.id))
+    return {"header_balance": int(balance or 0), "nav_links": NAV}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up (once) and run the demo: SQLite in instance/, demo members, the
+# CoinPayments simulator mounted in the app. No other servers needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+export FLASK_APP=app GOLDCOIN_PAYMENT_SIMULATOR=1
+.venv/bin/flask db upgrade
+.venv/bin/flask goldcoin demo
+exec .venv/bin/python app.py

@@ -1,0 +1,26 @@
+// Shared helpers for Gold Coin pages.
+window.goldcoin = (function () {
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : '';
+  }
+  // JSON request to our API with the session cookie and CSRF header.
+  function api(method, path, body, extraHeaders) {
+    var headers = { 'Accept': 'application/json', 'X-CSRFToken': csrfToken() };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    Object.assign(headers, extraHeaders || {});
+    return fetch(path, {
+      method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: r.ok, status: r.status, data: data };
+      });
+    });
+  }
+  function setText(id, value) {
+    var el = document.getElementById(id);
+    if (el) el.textContent = value;
+  }
+  return { api: api, csrfToken: csrfToken, setText: setText };
+})();

@@ -1,0 +1,79 @@
+// Recharge page and checkout page behaviour.
+(function () {
+  var gc = window.goldcoin;
+  var message = document.getElementById('confirmationMessage');
+
+  // ---- recharge page
+  function payCurrency() {
+    var checked = document.querySelector('input[name="payment-method"]:checked');
+    return checked ? checked.value : undefined;
+  }
+  function order(body) {
+    body.pay_currency = payCurrency();
+    message.textContent = 'Creating your order...';
+    gc.api('POST', '/api/v1/recharge/orders', body).then(function (r) {
+      if (r.ok) {
+        message.textContent = 'Your payment is being processed. Please follow the instructions.';
+        window.location.href = '/recharge/orders/' + r.data.id;
+      } else {
+        message.textContent = (r.data && r.data.message) || ('Could not create the order (HTTP ' + r.status + ').');
+        message.className = 'error';
+      }
+    }).catch(function () { message.textContent = 'Network error; please try again.'; });
+  }
+  if (document.getElementById('recharge-page')) {
+    document.querySelectorAll('#amount-options button.package').forEach(function (b) {
+      b.addEventListener('click', function () { order({ package_id: parseInt(b.dataset.packageId, 10) }); });
+    });
+    document.getElementById('custom-buy').addEventListener('click', function () {
+      var n = parseInt(document.getElementById('customAmount').value, 10);
+      if (!n) { message.textContent = 'Enter a number of coins.'; return; }
+      order({ coins: n });
+    });
+  }
+
+  // ---- checkout page
+  var page = document.getElementById('checkout-page');
+  if (!page) return;
+  var orderId = parseInt(page.dataset.orderId, 10);
+  document.querySelectorAll('button.copy').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var done = function () { b.textContent = 'Copied'; };
+      if (navigator.clipboard) navigator.clipboard.writeText(b.dataset.copy).then(done, function () {});
+    });
+  });
+  var expires = page.dataset.expiresAt ? new Date(page.dataset.expiresAt) : null;
+  function tick() {
+    if (!expires) return;
+    var left = Math.max(0, Math.floor((expires - new Date()) / 1000));
+    var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
+    gc.setText('countdown', (h ? h + ':' : '') + String(m).padStart(2, '0') + ':' + String(s).padStart(2, '0'));
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  var shown = page.dataset.status;
+  function show(status) {
+    if (status === 'completed') { window.location.reload(); return; }  // the server renders the confirmation
+    if (status !== shown && status !== 'pending') { window.location.reload(); return; }
+  }
+  function refresh() {
+    gc.api('GET', '/api/v1/recharge/orders/' + orderId).then(function (r) {
+      if (!r.ok) return;
+      var o = r.data;
+      gc.setText('order-status', o.status);
+      gc.setText('order-status-text', o.status_text || '');
+      gc.setText('confirms', o.received_confirms || 0);
+      var bar = document.getElementById('confirms-progress');
+      if (bar) bar.value = o.received_confirms || 0;
+      show(o.status);
+    });
+  }
+  if (shown === 'pending') {
+    setInterval(refresh, 3000);
+    // live.js (Socket.IO) dispatches this when the order changes.
+    document.addEventListener('goldcoin:payment', function (e) {
+      if (e.detail && e.detail.order_id === orderId) refresh();
+    });
+  }
+})();

@@ -1,0 +1,67 @@
+"""Chromium against the real server: an admin logs in, adjusts a member, and
+sees the dashboard chart drawn from the JSON endpoint. (Adding a reward in the
+admin comes with the store's views at merge.)"""
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from goldcoin import create_app
+from goldcoin.auth.service import register_member
+from goldcoin.extensions import db
+from goldcoin.ledger import MINT, ensure_system_accounts, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import Account
+from tests.support.server import running_server
+
+from playwright import sync_api as playwright_api  # noqa: E402 - installed from requirements.txt
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def prepared_database(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('admin-e2e') / 'admin.db'}"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        ensure_system_accounts(db.session)
+        register_member(db.session, "boss", "boss@example.com", "boss-pass-123", role="admin")
+        alice = register_member(db.session, "alice", "alice@example.com", "alice-pass-123")
+        transfer(db.session, system_account_id(db.session, MINT), wallet_id(db.session, alice.id), 40,
+                 kind="earn.post_quality", key="earn:post_quality:post:1")
+        db.session.commit()
+        alice_id = alice.id
+        db.engine.dispose()
+    return url, app, alice_id
+
+
+def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
+    url, app, alice_id = prepared_database
+    with running_server({"DATABASE_URL": url}) as base, playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(base + "/admin/")
+            assert "/login" in page.url  # anonymous: sent to log in first
+            page.fill("input[name=username]", "boss")
+            page.fill("input[name=password]", "boss-pass-123")
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url(base + "/admin/")
+
+            page.goto(base + "/admin/adjust/?member=alice")
+            page.fill("#amount", "25")
+            page.fill("#reason", "meetup speaker")
+            page.click("#adjust-submit")
+            page.wait_for_selector("text=Adjusted alice by +25 coins")
+
+            page.goto(base + "/admin/")
+            page.wait_for_selector("#economy-chart[data-drawn=true]")
+            points = page.locator("#economy-chart circle.point")
+            assert points.count() == 3 * 30
+            last_minted = page.locator("#economy-chart circle[data-series=minted]").last
+            assert last_minted.get_attribute("data-value") == "40"
+            assert page.locator("#fig-circulating").inner_text() == "65"
+        finally:
+            browser.close()
+    with app.app_context():
+        assert db.session.scalar(select(Account.balance).where(Account.user_id == alice_id)) == 65
+        db.engine.dispose()

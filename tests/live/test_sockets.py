@@ -1,0 +1,246 @@
+"""Socket.IO against real servers: the python-socketio client, two gevent
+processes sharing Redis (message queue) and one PostgreSQL database, a
+`flask` CLI process, and Chromium."""
+import os
+import queue
+import subprocess
+import sys
+import uuid
+
+import pytest
+import requests
+import socketio
+from playwright.sync_api import sync_playwright
+
+from tests.support.server import ROOT, login_session, running_server
+from tests.support.services import create_pg_database, delete_prefix
+
+WAIT = 20  # seconds to wait for an event that must come (not a timing assertion)
+
+
+def flask_cli(env, *args):
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "goldcoin", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def stack(redis_service):
+    """One PostgreSQL database, one Redis prefix, two server processes A and B."""
+    url, base_prefix = redis_service
+    prefix = f"{base_prefix}{uuid.uuid4().hex[:6]}:"
+    db_url, drop = create_pg_database()
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": db_url,
+            "REDIS_URL": url,
+            "GOLDCOIN_REDIS_PREFIX": prefix,
+            "GOLDCOIN_ENV": "development",
+            "FLASK_APP": "app",
+            "GOLDCOIN_ASYNC_MODE": "gevent",
+            "RATELIMIT_ENABLED": "0",
+        }
+    )
+    try:
+        subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       capture_output=True, timeout=120)
+        flask_cli(env, "init-db")
+        token = flask_cli(env, "create-token", "live-tests", "--scope", "admin").strip().splitlines()[-1]
+        with running_server(env) as a, running_server(env) as b:
+            yield {"a": a, "b": b, "env": env, "token": token}
+    finally:
+        drop()
+        delete_prefix(url, prefix)
+
+
+def register(base, username):
+    s = requests.Session()
+    s.headers["X-CSRFToken"] = s.get(base + "/api/v1/auth/csrf").json()["csrf_token"]
+    r = s.post(base + "/api/v1/auth/register",
+               json={"username": username, "email": f"{username}@example.com", "password": "password123"})
+    assert r.status_code == 201, r.text
+    return s, s.get(base + "/api/v1/me").json()["id"]
+
+
+def connect(base, http_session):
+    events = queue.Queue()
+    client = socketio.Client(reconnection=False)
+    for name in ("balance", "payment", "notification", "leaderboard"):
+        client.on(name, (lambda n: lambda data: events.put((n, data)))(name))
+    cookie = "; ".join(f"{k}={v}" for k, v in http_session.cookies.items())
+    client.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=WAIT)
+    return client, events
+
+
+def next_event(events, name):
+    while True:
+        got, data = events.get(timeout=WAIT)
+        if got == name:
+            return data
+
+
+def adjust(base, token, user_id, amount, reason="live test"):
+    r = requests.post(base + "/api/v1/admin/adjustments", json={"user_id": user_id, "amount": amount, "reason": reason},
+                      headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def earn_in_other_process(stack, uid, coins, key):
+    script = (
+        "from goldcoin import create_app\n"
+        "from goldcoin.extensions import db\n"
+        "from goldcoin.ledger import MINT, system_account_id, transfer, wallet_id\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    transfer(db.session, system_account_id(db.session, MINT), wallet_id(db.session, {uid}), {coins},"
+        f" kind='earn.test', key='{key}')\n"
+        "    db.session.commit()\n"
+    )
+    env = dict(stack["env"], GOLDCOIN_ASYNC_MODE="threading")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+
+
+def test_anonymous_connection_is_refused(stack):
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(stack["a"], transports=["websocket"], wait_timeout=WAIT)
+
+
+def test_other_origin_is_refused(stack):
+    http, _ = register(stack["a"], "origin_" + uuid.uuid4().hex[:6])
+    client = socketio.Client(reconnection=False)
+    cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(stack["a"], headers={"Cookie": cookie, "Origin": "https://evil.example"},
+                       transports=["polling"], wait_timeout=WAIT)
+    # The same request from our own origin is accepted.
+    client.connect(stack["a"], headers={"Cookie": cookie, "Origin": stack["a"]}, transports=["polling"], wait_timeout=WAIT)
+    assert client.connected
+    client.disconnect()
+
+
+def test_member_gets_own_balance_only_from_another_process(stack):
+    http_a, ann = register(stack["a"], "ann_" + uuid.uuid4().hex[:6])
+    http_b, bob = register(stack["a"], "bob_" + uuid.uuid4().hex[:6])
+    ann_client, ann_events = connect(stack["a"], http_a)
+    bob_client, bob_events = connect(stack["a"], http_b)
+    try:
+        adjust(stack["b"], stack["token"], bob, 7)   # posted by process B
+        adjust(stack["b"], stack["token"], ann, 11)
+        assert next_event(bob_events, "balance") == {"balance": 7, "delta": 7, "kind": "adjustment", "memo": "live test"}
+        # Bob's push was published first: had Ann been sent it, it would come first.
+        assert next_event(ann_events, "balance")["balance"] == 11
+        assert ann_events.empty()
+    finally:
+        ann_client.disconnect()
+        bob_client.disconnect()
+
+
+def test_cli_process_pushes_to_a_browser_on_the_server(stack):
+    http, uid = register(stack["a"], "cli_" + uuid.uuid4().hex[:6])
+    username = http.get(stack["a"] + "/api/v1/me").json()["username"]
+    client, events = connect(stack["a"], http)
+    try:
+        flask_cli(stack["env"], "adjust", username, "15", "--reason", "from the CLI")
+        assert next_event(events, "balance") == {"balance": 15, "delta": 15, "kind": "adjustment", "memo": "from the CLI"}
+    finally:
+        client.disconnect()
+
+
+def test_payment_and_notification_events_reach_the_member(stack):
+    http, uid = register(stack["a"], "pay_" + uuid.uuid4().hex[:6])
+    client, events = connect(stack["a"], http)
+    # Queue the agreed events from another process, as the payments and
+    # notifications code will: after a commit, through the message queue.
+    script = (
+        "from goldcoin import create_app\n"
+        "from goldcoin.extensions import db\n"
+        "from goldcoin.aftercommit import queue_event\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    queue_event(db.session, 'order_status_changed', {{'order_id': 5, 'user_id': {uid}, 'status': 'completed', 'coins': 100}})\n"
+        f"    queue_event(db.session, 'notification_created', {{'id': 9, 'user_id': {uid}, 'text': 'hi <b>', 'url': '/history'}})\n"
+        f"    queue_event(db.session, 'order_status_changed', {{'order_id': 6, 'user_id': {uid + 1000}, 'status': 'failed', 'coins': 1}})\n"
+        "    db.session.commit()\n"
+    )
+    env = dict(stack["env"], GOLDCOIN_ASYNC_MODE="threading")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+    try:
+        assert next_event(events, "payment") == {"order_id": 5, "status": "completed", "coins": 100}
+        assert next_event(events, "notification") == {"id": 9, "text": "hi <b>", "url": "/history"}
+    finally:
+        client.disconnect()
+
+
+def test_leaderboard_push_when_the_top_changes(stack):
+    http, uid = register(stack["a"], "lead_" + uuid.uuid4().hex[:6])
+    client, events = connect(stack["a"], http)
+    script = (
+        "from goldcoin import create_app\n"
+        "from goldcoin.extensions import db\n"
+        "from goldcoin.ledger import MINT, system_account_id, transfer, wallet_id\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    transfer(db.session, system_account_id(db.session, MINT), wallet_id(db.session, {uid}), 10**9,"
+        f" kind='earn.test', key='lead:{uid}')\n"
+        "    db.session.commit()\n"
+    )
+    env = dict(stack["env"], GOLDCOIN_ASYNC_MODE="threading")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+    try:
+        seen = set()
+        while seen != {"all", "month", "week"}:
+            data = next_event(events, "leaderboard")
+            if data["items"] and data["items"][0]["user_id"] == uid:
+                seen.add(data["period"])
+                assert data["items"][0]["coins"] == 10**9
+    finally:
+        client.disconnect()
+
+
+def test_profile_page_updates_without_reload(stack):
+    http, uid = register(stack["a"], "web_" + uuid.uuid4().hex[:6])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        try:
+            context = browser.new_context()
+            context.add_cookies([{"name": c.name, "value": c.value, "url": stack["a"]} for c in http.cookies])
+            page = context.new_page()
+            page.goto(stack["a"] + "/profile")
+            assert page.text_content("#coins-count").strip() == "0"
+            page.evaluate("window.__seen = []; document.addEventListener('goldcoin:balance', e => window.__seen.push(e.detail))")
+            page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
+            adjust(stack["b"], stack["token"], uid, 123, "from process B")
+            page.wait_for_function("document.getElementById('coins-count').textContent === '123'", timeout=WAIT * 1000)
+            assert page.text_content("#header-balance").strip() == "123"
+            assert page.evaluate("window.__seen")[0]["delta"] == 123
+            assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+
+            # Missed while disconnected: the reconnect refetches /api/v1/me.
+            page.evaluate("window.goldcoin.socket.disconnect()")
+            page.wait_for_selector("body[data-live='disconnected']", timeout=WAIT * 1000)
+            adjust(stack["b"], stack["token"], uid, 77, "while away")
+            assert page.text_content("#coins-count").strip() == "123"
+            page.evaluate("window.goldcoin.socket.connect()")
+            page.wait_for_function("document.getElementById('coins-count').textContent === '200'", timeout=WAIT * 1000)
+
+            # The leaderboard page reorders itself when this member overtakes the leader.
+            board = context.new_page()
+            board.goto(stack["a"] + "/leaderboard?period=all")
+            board.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
+            leader = requests.get(stack["a"] + "/api/v1/leaderboard?period=all&limit=1").json()["items"]
+            coins = (leader[0]["coins"] if leader else 0) + 5
+            earn_in_other_process(stack, uid, coins, f"overtake:{uid}")
+            board.wait_for_function(
+                f"document.querySelector('#leaderboard-list li').dataset.userId === '{uid}'", timeout=WAIT * 1000)
+            assert board.text_content("#leaderboard-list li .coins").strip() == str(coins)
+        finally:
+            browser.close()

@@ -1,0 +1,137 @@
+"""Payments fixtures: the simulator as a real HTTP server, the test app served
+for real (so the simulator's IPNs reach it over HTTP), a real SMTP server."""
+import threading
+from decimal import Decimal
+
+import pytest
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
+
+from goldcoin.aftercommit import subscribe
+from goldcoin.extensions import db
+from goldcoin.payments.seed import seed_packages
+from goldcoin.payments.simulator import Simulator, SimulatorAccount
+from tests.support.server import free_port
+
+KEYS = dict(public="test-public", private="test-private", merchant="test-merchant", ipn_secret="test-ipn-secret")
+
+
+class ServerThread:
+    def __init__(self, wsgi_app, port=0):
+        self.server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(10)
+        self.server.server_close()
+
+
+@pytest.fixture
+def simulator():
+    sim = Simulator([SimulatorAccount(KEYS["public"], KEYS["private"], KEYS["merchant"], KEYS["ipn_secret"])])
+    with ServerThread(sim) as server:
+        sim.base = server.base
+        yield sim
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it receives and lets a test wait for it."""
+
+    def __init__(self):
+        self.messages = []
+        self.cond = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.cond:
+            self.messages.append(envelope)
+            self.cond.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count, timeout=30):
+        with self.cond:
+            assert self.cond.wait_for(lambda: len(self.messages) >= count, timeout), (
+                f"expected {count} emails, got {len(self.messages)}")
+            return list(self.messages)
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+_events = []
+
+
+@subscribe("order_status_changed")
+def _collect(payload):
+    _events.append(payload)
+
+
+@pytest.fixture
+def status_events():
+    _events.clear()
+    return _events
+
+
+@pytest.fixture
+def app_port():
+    return free_port()
+
+
+@pytest.fixture(autouse=True)
+def payments_config(app_config, simulator, app_port, request):
+    app_config.update(
+        {
+            "COINPAYMENTS_API_URL": simulator.base + "/api.php",
+            "COINPAYMENTS_PUBLIC_KEY": KEYS["public"],
+            "COINPAYMENTS_PRIVATE_KEY": KEYS["private"],
+            "COINPAYMENTS_MERCHANT_ID": KEYS["merchant"],
+            "COINPAYMENTS_IPN_SECRET": KEYS["ipn_secret"],
+            "GOLDCOIN_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
+            "MAIL_SERVER": None,
+        }
+    )
+    if "mailbox" in request.fixturenames:
+        box = request.getfixturevalue("mailbox")
+        app_config.update({"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": box.port, "MAIL_DEFAULT_SENDER": "shop@goldcoin.test"})
+    return app_config
+
+
+@pytest.fixture
+def live_app(app, app_port):
+    """The test app served over HTTP at GOLDCOIN_PUBLIC_URL (IPNs arrive here)."""
+    with app.app_context():
+        seed_packages(db.session)
+        db.session.commit()
+    with ServerThread(app, app_port) as server:
+        yield server.base
+
+
+@pytest.fixture
+def member(make_user, make_api, live_app):
+    user = make_user("buyer")
+    return user, make_api("buyer")
+
+
+def package_id(app, coins):
+    from sqlalchemy import select
+
+    from goldcoin.payments.models import RechargePackage
+
+    with app.app_context():
+        return db.session.scalar(select(RechargePackage.id).where(RechargePackage.coins == coins))
+
+
+def D(x):
+    return Decimal(x)

@@ -1,0 +1,80 @@
+"""Run the real app (`python app.py`) in a child process for end-to-end tests."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_command(port):
+    """The production command line: one gevent worker per process."""
+    return [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}", "app:app"]
+
+
+@contextmanager
+def running_server(env=None, async_mode="gevent", timeout=30, command=None):
+    """Start app.py (or `command(port)`) on a free port; yield its base URL;
+    stop it afterwards."""
+    port = free_port()
+    child_env = dict(os.environ)
+    child_env.update(
+        {
+            "GOLDCOIN_ASYNC_MODE": async_mode,
+            "PORT": str(port),
+            "HOST": "127.0.0.1",
+            "GOLDCOIN_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "RATELIMIT_ENABLED": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    child_env.update(env or {})
+    log_path = ROOT / "instance" / f"test-server-{port}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = open(log_path, "w")
+    argv = command(port) if command else [sys.executable, str(ROOT / "app.py")]
+    proc = subprocess.Popen(argv, cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}: {log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not answer within {timeout}s: {log_path.read_text()[-3000:]}")
+            time.sleep(0.1)  # polling a child process for readiness; nothing to wait on
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        log_path.unlink(missing_ok=True)
+
+
+def login_session(base, username, password):
+    """A requests.Session logged in through the JSON API (with its CSRF dance)."""
+    session = requests.Session()
+    token = session.get(base + "/api/v1/auth/csrf").json()["csrf_token"]
+    session.headers["X-CSRFToken"] = token
+    r = session.post(base + "/api/v1/auth/login", json={"username": username, "password": password})
+    r.raise_for_status()
+    return session

@@ -1,0 +1,87 @@
+"""Migrations reach head on an empty database and match the models; config guards."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, select
+
+from goldcoin import create_app
+from goldcoin.config import ConfigurationError
+from goldcoin.extensions import db
+from tests.support.services import create_pg_database
+
+
+@pytest.fixture
+def empty_database_url(db_kind, tmp_path):
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    url, drop = create_pg_database()
+    yield url
+    drop()
+
+
+def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_database_url):
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        engine = create_engine(empty_database_url)
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            from goldcoin.ledger import Account
+
+            codes = set(conn.execute(select(Account.code).where(Account.kind == "system")).scalars())
+        engine.dispose()
+        db.engine.dispose()
+    assert diff == [], f"models and migrations differ: {diff}"
+    assert codes == {"mint", "sales", "sink", "escrow", "adjustments"}
+
+
+def test_production_refuses_a_default_secret_key():
+    with pytest.raises(ConfigurationError):
+        create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(ConfigurationError):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_refuses_the_payment_simulator():
+    with pytest.raises(ConfigurationError, match="simulator"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "x" * 40,
+                "GOLDCOIN_PAYMENT_SIMULATOR": True,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+
+
+def test_production_starts_with_a_real_secret():
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_cli_creates_an_admin_and_a_token(runner, app):
+    from goldcoin.auth.models import ApiToken, User
+    from goldcoin.auth.service import hash_token
+
+    r = runner.invoke(args=["goldcoin", "create-admin", "chief", "--email", "chief@example.com", "--password", "long-enough"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(args=["goldcoin", "create-token", "forum", "--scope", "events"])
+    assert r.exit_code == 0, r.output
+    plaintext = r.output.strip().splitlines()[-1]
+    assert plaintext.startswith("gc_")
+    with app.app_context():
+        assert db.session.scalar(select(User.role).where(User.username == "chief")) == "admin"
+        token = db.session.scalar(select(ApiToken))
+        assert token.token_hash == hash_token(plaintext) and plaintext not in token.token_hash
+    r = runner.invoke(args=["goldcoin", "create-admin", "chief", "--email", "c2@example.com", "--password", "long-enough"])
+    assert r.exit_code != 0 and "taken" in r.output
+
+
+def test_demo_data_is_a_living_economy(runner, app):
+    r = runner.invoke(args=["goldcoin", "demo"])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(args=["goldcoin", "demo"]).output.strip() == "demo data already present"
+    r = runner.invoke(args=["goldcoin", "reconcile"])
+    assert r.exit_code == 0 and "FAIL" not in r.output
