@@ -42,6 +42,14 @@ class RewardView(SecureModelView):
     }
     can_delete = False  # redemptions point at rewards: deactivate instead
 
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        # The column is NOT NULL, so Flask-Admin adds InputRequired (and the
+        # browser's `required`), but on_model_change derives an empty slug
+        # from the name: the form must accept it empty.
+        form_class.slug.kwargs["validators"] = [Optional()]
+        return form_class
+
     def on_model_change(self, form, model, is_created):
         data = {name: getattr(model, name) for name in FIELDS}
         if data.get("multiplier") is not None:

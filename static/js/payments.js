@@ -70,10 +70,15 @@
     });
   }
   if (shown === 'pending') {
-    setInterval(refresh, 3000);
-    // live.js (Socket.IO) dispatches this when the order changes.
+    // live.js (Socket.IO) dispatches goldcoin:payment when the order changes.
     document.addEventListener('goldcoin:payment', function (e) {
       if (e.detail && e.detail.order_id === orderId) refresh();
     });
+    // On every (re)connect: whatever changed while no socket listened.
+    document.addEventListener('goldcoin:connected', refresh);
+    // Polling is only the fallback while the live connection is down.
+    setInterval(function () {
+      if (document.body.dataset.live !== 'connected') refresh();
+    }, 5000);
   }
 })();

@@ -1,6 +1,6 @@
-"""Chromium against the real server: an admin logs in, adjusts a member, and
-sees the dashboard chart drawn from the JSON endpoint. (Adding a reward in the
-admin comes with the store's views at merge.)"""
+"""Chromium against the real server: an admin logs in, adds a reward (which
+then shows in the store), adjusts a member, and sees the dashboard chart drawn
+from the JSON endpoint."""
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -46,6 +46,19 @@ def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
             page.fill("input[name=password]", "boss-pass-123")
             page.click("#login-form button[type=submit]")
             page.wait_for_url(base + "/admin/")
+
+            page.goto(base + "/admin/rewards/new/")
+            page.fill("#name", "Signal Room Pass")
+            page.fill("#description", "A month in the signal room.")
+            page.fill("#cost", "75")
+            page.select_option("#kind", "group", force=True)  # select2 hides the native select
+            page.fill("#code", "signals")
+            page.fill("#duration_days", "30")
+            page.click("input[type=submit][value=Save]")
+            page.wait_for_selector("text=Record was successfully created")
+            page.goto(base + "/store")
+            card = page.locator(".reward", has_text="Signal Room Pass")
+            assert "75" in card.inner_text()
 
             page.goto(base + "/admin/adjust/?member=alice")
             page.fill("#amount", "25")

@@ -1,6 +1,6 @@
 """Socket.IO against real servers: the python-socketio client, two gevent
-processes sharing Redis (message queue) and one PostgreSQL database, a
-`flask` CLI process, and Chromium."""
+processes sharing Redis (message queue) and one PostgreSQL database, the
+CoinPayments simulator over HTTP, a `flask` CLI process, and Chromium."""
 import os
 import queue
 import subprocess
@@ -12,7 +12,8 @@ import requests
 import socketio
 from playwright.sync_api import sync_playwright
 
-from tests.support.server import ROOT, login_session, running_server
+from goldcoin.payments.simulator import Simulator, SimulatorAccount
+from tests.support.server import ROOT, ServerThread, login_session, running_server
 from tests.support.services import create_pg_database, delete_prefix
 
 WAIT = 20  # seconds to wait for an event that must come (not a timing assertion)
@@ -26,9 +27,27 @@ def flask_cli(env, *args):
     return result.stdout
 
 
+SIM_KEYS = {
+    "COINPAYMENTS_PUBLIC_KEY": "live-public",
+    "COINPAYMENTS_PRIVATE_KEY": "live-private",
+    "COINPAYMENTS_MERCHANT_ID": "live-merchant",
+    "COINPAYMENTS_IPN_SECRET": "live-ipn-secret",
+}
+
+
 @pytest.fixture(scope="module")
-def stack(redis_service):
-    """One PostgreSQL database, one Redis prefix, two server processes A and B."""
+def simulator():
+    sim = Simulator([SimulatorAccount(SIM_KEYS["COINPAYMENTS_PUBLIC_KEY"], SIM_KEYS["COINPAYMENTS_PRIVATE_KEY"],
+                                      SIM_KEYS["COINPAYMENTS_MERCHANT_ID"], SIM_KEYS["COINPAYMENTS_IPN_SECRET"])])
+    with ServerThread(sim) as server:
+        sim.base = server.base
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def stack(redis_service, simulator):
+    """One PostgreSQL database, one Redis prefix, two server processes A and B,
+    both talking to one CoinPayments simulator."""
     url, base_prefix = redis_service
     prefix = f"{base_prefix}{uuid.uuid4().hex[:6]}:"
     db_url, drop = create_pg_database()
@@ -42,6 +61,8 @@ def stack(redis_service):
             "FLASK_APP": "app",
             "GOLDCOIN_ASYNC_MODE": "gevent",
             "RATELIMIT_ENABLED": "0",
+            "COINPAYMENTS_API_URL": simulator.base + "/api.php",
+            **SIM_KEYS,
         }
     )
     try:
@@ -50,7 +71,7 @@ def stack(redis_service):
         flask_cli(env, "init-db")
         token = flask_cli(env, "create-token", "live-tests", "--scope", "admin").strip().splitlines()[-1]
         with running_server(env) as a, running_server(env) as b:
-            yield {"a": a, "b": b, "env": env, "token": token}
+            yield {"a": a, "b": b, "env": env, "token": token, "simulator": simulator}
     finally:
         drop()
         delete_prefix(url, prefix)
@@ -151,27 +172,58 @@ def test_cli_process_pushes_to_a_browser_on_the_server(stack):
         client.disconnect()
 
 
-def test_payment_and_notification_events_reach_the_member(stack):
+def order_paid_through_process_b(stack, http, coins):
+    """Create an order on process A; CoinPayments then posts its IPNs to
+    process B (the load balancer may pick any process)."""
+    r = http.post(stack["a"] + "/api/v1/recharge/orders", json={"coins": coins, "pay_currency": "USDT.TRC20"})
+    assert r.status_code == 201, r.text
+    order = r.json()
+    tx = stack["simulator"].tx(order["txn_id"])
+    assert tx.fields["ipn_url"] == stack["a"] + "/ipn/coinpayments"
+    tx.fields["ipn_url"] = stack["b"] + "/ipn/coinpayments"
+    return order
+
+
+def test_ipn_handled_by_process_b_reaches_the_member_on_process_a(stack):
     http, uid = register(stack["a"], "pay_" + uuid.uuid4().hex[:6])
     client, events = connect(stack["a"], http)
-    # Queue the agreed events from another process, as the payments and
-    # notifications code will: after a commit, through the message queue.
+    try:
+        order = order_paid_through_process_b(stack, http, 200)
+        results = stack["simulator"].pay_in_full(order["txn_id"])
+        assert [status for status, _ in results] == [200, 200, 200]
+        got = {}
+        while set(got) != {"payment", "balance", "notification"}:
+            name, data = events.get(timeout=WAIT)
+            if name != "payment" or data["status"] == "completed":
+                got[name] = data
+        assert got["payment"] == {"order_id": order["id"], "status": "completed", "coins": 200}
+        assert (got["balance"]["balance"], got["balance"]["delta"], got["balance"]["kind"]) == (200, 200, "recharge")
+        assert "200" in got["notification"]["text"] and set(got["notification"]) == {"id", "text", "url"}
+    finally:
+        client.disconnect()
+    # The order's owner on process A reads what process B applied.
+    assert http.get(stack["a"] + f"/api/v1/recharge/orders/{order['id']}").json()["status"] == "completed"
+
+
+def test_events_from_another_process_reach_only_their_member(stack):
+    http, uid = register(stack["a"], "evt_" + uuid.uuid4().hex[:6])
+    client, events = connect(stack["a"], http)
+    # Events queued after a commit in another process travel through the message queue.
     script = (
         "from goldcoin import create_app\n"
         "from goldcoin.extensions import db\n"
         "from goldcoin.aftercommit import queue_event\n"
         "app = create_app()\n"
         "with app.app_context():\n"
-        f"    queue_event(db.session, 'order_status_changed', {{'order_id': 5, 'user_id': {uid}, 'status': 'completed', 'coins': 100}})\n"
-        f"    queue_event(db.session, 'notification_created', {{'id': 9, 'user_id': {uid}, 'text': 'hi <b>', 'url': '/history'}})\n"
         f"    queue_event(db.session, 'order_status_changed', {{'order_id': 6, 'user_id': {uid + 1000}, 'status': 'failed', 'coins': 1}})\n"
+        f"    queue_event(db.session, 'notification_created', {{'id': 9, 'user_id': {uid}, 'text': 'hi <b>', 'url': '/history'}})\n"
         "    db.session.commit()\n"
     )
     env = dict(stack["env"], GOLDCOIN_ASYNC_MODE="threading")
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
     try:
-        assert next_event(events, "payment") == {"order_id": 5, "status": "completed", "coins": 100}
-        assert next_event(events, "notification") == {"id": 9, "text": "hi <b>", "url": "/history"}
+        # Published first, another member's payment would arrive before this.
+        assert events.get(timeout=WAIT) == ("notification", {"id": 9, "text": "hi <b>", "url": "/history"})
     finally:
         client.disconnect()
 
@@ -242,5 +294,30 @@ def test_profile_page_updates_without_reload(stack):
             board.wait_for_function(
                 f"document.querySelector('#leaderboard-list li').dataset.userId === '{uid}'", timeout=WAIT * 1000)
             assert board.text_content("#leaderboard-list li .coins").strip() == str(coins)
+        finally:
+            browser.close()
+
+
+def test_checkout_page_turns_into_the_confirmation_when_process_b_gets_the_ipn(stack):
+    http, uid = register(stack["a"], "chk_" + uuid.uuid4().hex[:6])
+    order = order_paid_through_process_b(stack, http, 52)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        try:
+            context = browser.new_context()
+            context.add_cookies([{"name": c.name, "value": c.value, "url": stack["a"]} for c in http.cookies])
+            page = context.new_page()
+            page.goto(stack["a"] + f"/recharge/orders/{order['id']}")
+            page.wait_for_selector("#checkout-page")
+            # Connected: the page does not poll, so only the pushed event can move it.
+            page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
+            stack["simulator"].pay_in_full(order["txn_id"])
+            page.wait_for_selector("#confirmation-page", timeout=WAIT * 1000)
+            assert page.text_content("#coins-count").strip() == "52"
+            assert page.text_content("#header-balance").strip() == "52"
         finally:
             browser.close()

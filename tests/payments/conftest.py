@@ -5,31 +5,14 @@ from decimal import Decimal
 
 import pytest
 from aiosmtpd.controller import Controller
-from werkzeug.serving import make_server
 
 from goldcoin.aftercommit import subscribe
 from goldcoin.extensions import db
 from goldcoin.payments.seed import seed_packages
 from goldcoin.payments.simulator import Simulator, SimulatorAccount
-from tests.support.server import free_port
+from tests.support.server import ServerThread, free_port
 
 KEYS = dict(public="test-public", private="test-private", merchant="test-merchant", ipn_secret="test-ipn-secret")
-
-
-class ServerThread:
-    def __init__(self, wsgi_app, port=0):
-        self.server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(10)
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_newcomer_buys_200_coins_through_the_simulator_checkout(demo_database, m
             expect(page.locator("#simulator-checkout")).to_be_visible()
             page.click("#sim-pay-full")
 
-            # Back on the shop; the page polls and turns into the confirmation.
+            # Back on the shop; the pushed payment event turns it into the confirmation.
             expect(page.locator("#confirmation-page")).to_be_visible(timeout=30_000)
             expect(page.locator("#confirmation-page h2")).to_have_text("Recharge Successful!")
             expect(page.locator("#coins-count")).to_have_text("200")

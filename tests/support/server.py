@@ -3,11 +3,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,3 +80,21 @@ def login_session(base, username, password):
     r = session.post(base + "/api/v1/auth/login", json={"username": username, "password": password})
     r.raise_for_status()
     return session
+
+
+class ServerThread:
+    """A WSGI app (e.g. the payment simulator) served over real HTTP from a thread of the test process."""
+
+    def __init__(self, wsgi_app, port=0):
+        self.server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(10)
+        self.server.server_close()
