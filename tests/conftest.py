@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from goldcoin import create_app  # noqa: E402
 from goldcoin.extensions import db  # noqa: E402
-from goldcoin.ledger import ensure_system_accounts, reconcile  # noqa: E402
+from goldcoin.ledger import balance_of, ensure_system_accounts, reconcile, wallet_id  # noqa: E402
 from goldcoin.ledger.adjustments import adjust_balance  # noqa: E402
 from tests.support.services import create_pg_database, delete_prefix, redis_for_tests  # noqa: E402
 
@@ -115,6 +115,19 @@ def session(app):
         engine = db.engine
     with Session(bind=engine) as session:
         yield session
+
+
+@pytest.fixture
+def balance(session):
+    """balance(user) -> the member's wallet balance, read fresh."""
+
+    def read(user):
+        session.expire_all()
+        value = balance_of(session, wallet_id(session, user.id))
+        session.rollback()  # end the read: on SQLite an open transaction holds the write lock
+        return value
+
+    return read
 
 
 _numbers = itertools.count(1)

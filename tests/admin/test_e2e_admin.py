@@ -10,11 +10,9 @@ from goldcoin.auth.service import register_member
 from goldcoin.extensions import db
 from goldcoin.ledger import MINT, ensure_system_accounts, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import Account
+from tests.support.browser import chromium_page
 from tests.support.server import running_server
 
-from playwright import sync_api as playwright_api  # noqa: E402 - installed from requirements.txt
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -36,45 +34,40 @@ def prepared_database(tmp_path_factory):
 
 def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
     url, app, alice_id = prepared_database
-    with running_server({"DATABASE_URL": url}) as base, playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(base + "/admin/")
-            assert "/login" in page.url  # anonymous: sent to log in first
-            page.fill("input[name=username]", "boss")
-            page.fill("input[name=password]", "boss-pass-123")
-            page.click("#login-form button[type=submit]")
-            page.wait_for_url(base + "/admin/")
+    with running_server({"DATABASE_URL": url}) as base, chromium_page() as page:
+        page.goto(base + "/admin/")
+        assert "/login" in page.url  # anonymous: sent to log in first
+        page.fill("input[name=username]", "boss")
+        page.fill("input[name=password]", "boss-pass-123")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(base + "/admin/")
 
-            page.goto(base + "/admin/rewards/new/")
-            page.fill("#name", "Signal Room Pass")
-            page.fill("#description", "A month in the signal room.")
-            page.fill("#cost", "75")
-            page.select_option("#kind", "group", force=True)  # select2 hides the native select
-            page.fill("#code", "signals")
-            page.fill("#duration_days", "30")
-            page.click("input[type=submit][value=Save]")
-            page.wait_for_selector("text=Record was successfully created")
-            page.goto(base + "/store")
-            card = page.locator(".reward", has_text="Signal Room Pass")
-            assert "75" in card.inner_text()
+        page.goto(base + "/admin/rewards/new/")
+        page.fill("#name", "Signal Room Pass")
+        page.fill("#description", "A month in the signal room.")
+        page.fill("#cost", "75")
+        page.select_option("#kind", "group", force=True)  # select2 hides the native select
+        page.fill("#code", "signals")
+        page.fill("#duration_days", "30")
+        page.click("input[type=submit][value=Save]")
+        page.wait_for_selector("text=Record was successfully created")
+        page.goto(base + "/store")
+        card = page.locator(".reward", has_text="Signal Room Pass")
+        assert "75" in card.inner_text()
 
-            page.goto(base + "/admin/adjust/?member=alice")
-            page.fill("#amount", "25")
-            page.fill("#reason", "meetup speaker")
-            page.click("#adjust-submit")
-            page.wait_for_selector("text=Adjusted alice by +25 coins")
+        page.goto(base + "/admin/adjust/?member=alice")
+        page.fill("#amount", "25")
+        page.fill("#reason", "meetup speaker")
+        page.click("#adjust-submit")
+        page.wait_for_selector("text=Adjusted alice by +25 coins")
 
-            page.goto(base + "/admin/")
-            page.wait_for_selector("#economy-chart[data-drawn=true]")
-            points = page.locator("#economy-chart circle.point")
-            assert points.count() == 3 * 30
-            last_minted = page.locator("#economy-chart circle[data-series=minted]").last
-            assert last_minted.get_attribute("data-value") == "40"
-            assert page.locator("#fig-circulating").inner_text() == "65"
-        finally:
-            browser.close()
+        page.goto(base + "/admin/")
+        page.wait_for_selector("#economy-chart[data-drawn=true]")
+        points = page.locator("#economy-chart circle.point")
+        assert points.count() == 3 * 30
+        last_minted = page.locator("#economy-chart circle[data-series=minted]").last
+        assert last_minted.get_attribute("data-value") == "40"
+        assert page.locator("#fig-circulating").inner_text() == "65"
     with app.app_context():
         assert db.session.scalar(select(Account.balance).where(Account.user_id == alice_id)) == 65
         db.engine.dispose()

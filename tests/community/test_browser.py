@@ -9,10 +9,9 @@ from flask_migrate import upgrade
 from goldcoin import create_app
 from goldcoin.demo import create_demo_data
 from goldcoin.extensions import db
+from tests.support.browser import chromium_page
 from tests.support.server import login_session, running_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 @pytest.fixture
@@ -34,12 +33,8 @@ def form(http, url, **data):
 
 
 def test_newcomer_earns_through_the_pages(demo_database, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     env = {"DATABASE_URL": demo_database, "GOLDCOIN_UPLOAD_FOLDER": str(tmp_path / "up")}
-    with running_server(env, async_mode="threading") as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    with running_server(env, async_mode="threading") as base, chromium_page() as page:
         page.goto(base + "/register")
         page.fill("input[name=username]", "newbie")
         page.fill("input[name=email]", "newbie@example.com")
@@ -92,4 +87,3 @@ def test_newcomer_earns_through_the_pages(demo_database, tmp_path):
             page.click("button[id^=accept-]")
         assert "accepted answer" in page.text_content("body")
         assert alice.get(base + "/api/v1/me").json()["balance"] == before + 20
-        browser.close()

@@ -1,1 +1,1 @@
-from tests.community.conftest import balance, forum, form_post  # noqa: F401  (shared fixtures)
+from tests.community.conftest import forum, form_post  # noqa: F401  (shared fixtures)

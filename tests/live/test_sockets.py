@@ -6,14 +6,15 @@ import queue
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import requests
 import socketio
-from playwright.sync_api import sync_playwright
 
 from goldcoin.payments.simulator import Simulator, SimulatorAccount
-from tests.support.server import ROOT, ServerThread, login_session, running_server
+from tests.support.browser import chromium_context
+from tests.support.server import ROOT, ServerThread, running_server
 from tests.support.services import create_pg_database, delete_prefix
 
 WAIT = 20  # seconds to wait for an event that must come (not a timing assertion)
@@ -172,6 +173,14 @@ def test_cli_process_pushes_to_a_browser_on_the_server(stack):
         client.disconnect()
 
 
+@contextmanager
+def member_browser(stack, http):
+    """Chromium holding the member's session cookie for process A."""
+    with chromium_context() as context:
+        context.add_cookies([{"name": c.name, "value": c.value, "url": stack["a"]} for c in http.cookies])
+        yield context
+
+
 def order_paid_through_process_b(stack, http, coins):
     """Create an order on process A; CoinPayments then posts its IPNs to
     process B (the load balancer may pick any process)."""
@@ -231,18 +240,7 @@ def test_events_from_another_process_reach_only_their_member(stack):
 def test_leaderboard_push_when_the_top_changes(stack):
     http, uid = register(stack["a"], "lead_" + uuid.uuid4().hex[:6])
     client, events = connect(stack["a"], http)
-    script = (
-        "from goldcoin import create_app\n"
-        "from goldcoin.extensions import db\n"
-        "from goldcoin.ledger import MINT, system_account_id, transfer, wallet_id\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        f"    transfer(db.session, system_account_id(db.session, MINT), wallet_id(db.session, {uid}), 10**9,"
-        f" kind='earn.test', key='lead:{uid}')\n"
-        "    db.session.commit()\n"
-    )
-    env = dict(stack["env"], GOLDCOIN_ASYNC_MODE="threading")
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+    earn_in_other_process(stack, uid, 10**9, f"lead:{uid}")
     try:
         seen = set()
         while seen != {"all", "month", "week"}:
@@ -256,68 +254,48 @@ def test_leaderboard_push_when_the_top_changes(stack):
 
 def test_profile_page_updates_without_reload(stack):
     http, uid = register(stack["a"], "web_" + uuid.uuid4().hex[:6])
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        try:
-            context = browser.new_context()
-            context.add_cookies([{"name": c.name, "value": c.value, "url": stack["a"]} for c in http.cookies])
-            page = context.new_page()
-            page.goto(stack["a"] + "/profile")
-            assert page.text_content("#coins-count").strip() == "0"
-            page.evaluate("window.__seen = []; document.addEventListener('goldcoin:balance', e => window.__seen.push(e.detail))")
-            page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
-            adjust(stack["b"], stack["token"], uid, 123, "from process B")
-            page.wait_for_function("document.getElementById('coins-count').textContent === '123'", timeout=WAIT * 1000)
-            assert page.text_content("#header-balance").strip() == "123"
-            assert page.evaluate("window.__seen")[0]["delta"] == 123
-            assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+    with member_browser(stack, http) as context:
+        page = context.new_page()
+        page.goto(stack["a"] + "/profile")
+        assert page.text_content("#coins-count").strip() == "0"
+        page.evaluate("window.__seen = []; document.addEventListener('goldcoin:balance', e => window.__seen.push(e.detail))")
+        page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
+        adjust(stack["b"], stack["token"], uid, 123, "from process B")
+        page.wait_for_function("document.getElementById('coins-count').textContent === '123'", timeout=WAIT * 1000)
+        assert page.text_content("#header-balance").strip() == "123"
+        assert page.evaluate("window.__seen")[0]["delta"] == 123
+        assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
 
-            # Missed while disconnected: the reconnect refetches /api/v1/me.
-            page.evaluate("window.goldcoin.socket.disconnect()")
-            page.wait_for_selector("body[data-live='disconnected']", timeout=WAIT * 1000)
-            adjust(stack["b"], stack["token"], uid, 77, "while away")
-            assert page.text_content("#coins-count").strip() == "123"
-            page.evaluate("window.goldcoin.socket.connect()")
-            page.wait_for_function("document.getElementById('coins-count').textContent === '200'", timeout=WAIT * 1000)
+        # Missed while disconnected: the reconnect refetches /api/v1/me.
+        page.evaluate("window.goldcoin.socket.disconnect()")
+        page.wait_for_selector("body[data-live='disconnected']", timeout=WAIT * 1000)
+        adjust(stack["b"], stack["token"], uid, 77, "while away")
+        assert page.text_content("#coins-count").strip() == "123"
+        page.evaluate("window.goldcoin.socket.connect()")
+        page.wait_for_function("document.getElementById('coins-count').textContent === '200'", timeout=WAIT * 1000)
 
-            # The leaderboard page reorders itself when this member overtakes the leader.
-            board = context.new_page()
-            board.goto(stack["a"] + "/leaderboard?period=all")
-            board.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
-            leader = requests.get(stack["a"] + "/api/v1/leaderboard?period=all&limit=1").json()["items"]
-            coins = (leader[0]["coins"] if leader else 0) + 5
-            earn_in_other_process(stack, uid, coins, f"overtake:{uid}")
-            board.wait_for_function(
-                f"document.querySelector('#leaderboard-list li').dataset.userId === '{uid}'", timeout=WAIT * 1000)
-            assert board.text_content("#leaderboard-list li .coins").strip() == str(coins)
-        finally:
-            browser.close()
+        # The leaderboard page reorders itself when this member overtakes the leader.
+        board = context.new_page()
+        board.goto(stack["a"] + "/leaderboard?period=all")
+        board.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
+        leader = requests.get(stack["a"] + "/api/v1/leaderboard?period=all&limit=1").json()["items"]
+        coins = (leader[0]["coins"] if leader else 0) + 5
+        earn_in_other_process(stack, uid, coins, f"overtake:{uid}")
+        board.wait_for_function(
+            f"document.querySelector('#leaderboard-list li').dataset.userId === '{uid}'", timeout=WAIT * 1000)
+        assert board.text_content("#leaderboard-list li .coins").strip() == str(coins)
 
 
 def test_checkout_page_turns_into_the_confirmation_when_process_b_gets_the_ipn(stack):
     http, uid = register(stack["a"], "chk_" + uuid.uuid4().hex[:6])
     order = order_paid_through_process_b(stack, http, 52)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        try:
-            context = browser.new_context()
-            context.add_cookies([{"name": c.name, "value": c.value, "url": stack["a"]} for c in http.cookies])
-            page = context.new_page()
-            page.goto(stack["a"] + f"/recharge/orders/{order['id']}")
-            page.wait_for_selector("#checkout-page")
-            # Connected: the page does not poll, so only the pushed event can move it.
-            page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
-            stack["simulator"].pay_in_full(order["txn_id"])
-            page.wait_for_selector("#confirmation-page", timeout=WAIT * 1000)
-            assert page.text_content("#coins-count").strip() == "52"
-            assert page.text_content("#header-balance").strip() == "52"
-        finally:
-            browser.close()
+    with member_browser(stack, http) as context:
+        page = context.new_page()
+        page.goto(stack["a"] + f"/recharge/orders/{order['id']}")
+        page.wait_for_selector("#checkout-page")
+        # Connected: the page does not poll, so only the pushed event can move it.
+        page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
+        stack["simulator"].pay_in_full(order["txn_id"])
+        page.wait_for_selector("#confirmation-page", timeout=WAIT * 1000)
+        assert page.text_content("#coins-count").strip() == "52"
+        assert page.text_content("#header-balance").strip() == "52"

@@ -7,10 +7,9 @@ from flask_migrate import upgrade
 from goldcoin import create_app
 from goldcoin.auth.service import register_member
 from goldcoin.extensions import db
+from tests.support.browser import chromium_page
 from tests.support.server import running_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def demo_database(tmp_path):
 
 
 def test_newcomer_buys_200_coins_through_the_simulator_checkout(demo_database, mailbox):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     env = {
         "DATABASE_URL": demo_database,
@@ -34,37 +33,32 @@ def test_newcomer_buys_200_coins_through_the_simulator_checkout(demo_database, m
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(mailbox.port),
     }
-    with running_server(env, async_mode="gevent") as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(base + "/login?next=/recharge")
-            page.fill("input[name=username]", "newcomer")
-            page.fill("input[name=password]", "newcomer-pass-1")
-            page.click("#login-form button[type=submit]")
-            expect(page.locator("#recharge-page")).to_be_visible()
-            assert page.locator("#customAmount").is_visible()
-            page.check("input[name=payment-method][value='USDT.TRC20']")
-            page.click("button.package[data-coins='200']")
+    with running_server(env, async_mode="gevent") as base, chromium_page() as page:
+        page.goto(base + "/login?next=/recharge")
+        page.fill("input[name=username]", "newcomer")
+        page.fill("input[name=password]", "newcomer-pass-1")
+        page.click("#login-form button[type=submit]")
+        expect(page.locator("#recharge-page")).to_be_visible()
+        assert page.locator("#customAmount").is_visible()
+        page.check("input[name=payment-method][value='USDT.TRC20']")
+        page.click("button.package[data-coins='200']")
 
-            expect(page.locator("#checkout-page")).to_be_visible(timeout=20_000)
-            assert page.locator("#pay-currency").inner_text() == "USDT.TRC20"
-            assert page.locator("#payment-qr svg").count() == 1
-            assert page.locator("#pay-address").inner_text().startswith("T")
-            expect(page.locator("#countdown")).not_to_have_text("--:--")
+        expect(page.locator("#checkout-page")).to_be_visible(timeout=20_000)
+        assert page.locator("#pay-currency").inner_text() == "USDT.TRC20"
+        assert page.locator("#payment-qr svg").count() == 1
+        assert page.locator("#pay-address").inner_text().startswith("T")
+        expect(page.locator("#countdown")).not_to_have_text("--:--")
 
-            page.click("#provider-checkout")
-            expect(page.locator("#simulator-checkout")).to_be_visible()
-            page.click("#sim-pay-full")
+        page.click("#provider-checkout")
+        expect(page.locator("#simulator-checkout")).to_be_visible()
+        page.click("#sim-pay-full")
 
-            # Back on the shop; the pushed payment event turns it into the confirmation.
-            expect(page.locator("#confirmation-page")).to_be_visible(timeout=30_000)
-            expect(page.locator("#confirmation-page h2")).to_have_text("Recharge Successful!")
-            expect(page.locator("#coins-count")).to_have_text("200")
-            expect(page.locator("#header-balance")).to_have_text("200")
-            expect(page.locator("#notification-count")).to_have_text("1")
-            expect(page.get_by_text("Go to Premium Content")).to_be_visible()
-        finally:
-            browser.close()
+        # Back on the shop; the pushed payment event turns it into the confirmation.
+        expect(page.locator("#confirmation-page")).to_be_visible(timeout=30_000)
+        expect(page.locator("#confirmation-page h2")).to_have_text("Recharge Successful!")
+        expect(page.locator("#coins-count")).to_have_text("200")
+        expect(page.locator("#header-balance")).to_have_text("200")
+        expect(page.locator("#notification-count")).to_have_text("1")
+        expect(page.get_by_text("Go to Premium Content")).to_be_visible()
     [mail] = mailbox.wait_for(1)
     assert mail.rcpt_tos == ["newcomer@example.com"] and "credited with 200 gold coins" in mail.content.decode()

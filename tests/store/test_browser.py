@@ -1,7 +1,7 @@
 """Chromium redeems through the store's modal against the real server."""
 import pytest
 from flask_migrate import upgrade
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from goldcoin import create_app
 from goldcoin.auth.service import register_member
@@ -9,10 +9,9 @@ from goldcoin.extensions import db
 from goldcoin.ledger import ensure_system_accounts
 from goldcoin.ledger.adjustments import adjust_balance
 from goldcoin.store.service import create_reward
+from tests.support.browser import chromium_page
 from tests.support.server import running_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -35,37 +34,32 @@ def store_database(tmp_path):
 
 def test_member_redeems_vip_through_the_modal(store_database):
     url, vip_id = store_database
-    with running_server({"DATABASE_URL": url}) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(base + "/login")
-            page.fill("input[name=username]", "shopper")
-            page.fill("input[name=password]", "shopper-pass-1")
-            page.click("#login-form button[type=submit]")
-            page.wait_for_url("**/profile")
+    with running_server({"DATABASE_URL": url}) as base, chromium_page() as page:
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "shopper")
+        page.fill("input[name=password]", "shopper-pass-1")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url("**/profile")
 
-            page.goto(base + "/store")
-            expect(page.locator("#redeem-modal")).to_be_hidden()
-            page.click(f'li[data-reward-id="{vip_id}"] button[data-open-redeem]')
-            expect(page.locator("#redeem-modal")).to_be_visible()
-            expect(page.locator("#total-coins")).to_have_text("200")
-            expect(page.locator("#redeem-reward")).to_have_value(str(vip_id))
-            page.click("#redeem-submit")
-            expect(page.locator("#redeem-modal-message")).to_contain_text("successfully redeemed VIP Group Access")
-            expect(page.locator("#total-coins")).to_have_text("50")
-            expect(page.locator("#header-balance")).to_have_text("50")
+        page.goto(base + "/store")
+        expect(page.locator("#redeem-modal")).to_be_hidden()
+        page.click(f'li[data-reward-id="{vip_id}"] button[data-open-redeem]')
+        expect(page.locator("#redeem-modal")).to_be_visible()
+        expect(page.locator("#total-coins")).to_have_text("200")
+        expect(page.locator("#redeem-reward")).to_have_value(str(vip_id))
+        page.click("#redeem-submit")
+        expect(page.locator("#redeem-modal-message")).to_contain_text("successfully redeemed VIP Group Access")
+        expect(page.locator("#total-coins")).to_have_text("50")
+        expect(page.locator("#header-balance")).to_have_text("50")
 
-            # 50 coins left: Premium (100) is refused with a clear message, nothing charged.
-            page.select_option("#redeem-reward", label="Premium EA Access - 100 coins")
-            page.click("#redeem-submit")
-            expect(page.locator("#redeem-modal-message")).to_contain_text("Not enough coins for Premium EA Access")
-            expect(page.locator("#total-coins")).to_have_text("50")
+        # 50 coins left: Premium (100) is refused with a clear message, nothing charged.
+        page.select_option("#redeem-reward", label="Premium EA Access - 100 coins")
+        page.click("#redeem-submit")
+        expect(page.locator("#redeem-modal-message")).to_contain_text("Not enough coins for Premium EA Access")
+        expect(page.locator("#total-coins")).to_have_text("50")
 
-            page.goto(base + "/vip")
-            expect(page.locator("#vip-section")).to_be_visible()
-            page.goto(base + "/profile")
-            expect(page.locator("#vip-mark")).to_be_visible()
-            expect(page.locator("#coins-count")).to_have_text("50")
-        finally:
-            browser.close()
+        page.goto(base + "/vip")
+        expect(page.locator("#vip-section")).to_be_visible()
+        page.goto(base + "/profile")
+        expect(page.locator("#vip-mark")).to_be_visible()
+        expect(page.locator("#coins-count")).to_have_text("50")

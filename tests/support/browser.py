@@ -1,4 +1,5 @@
 """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+import os
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -10,17 +11,24 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @contextmanager
-def chromium_page():
-    """A fresh browser profile and page; closed afterwards."""
+def chromium_context():
+    """A browser with a fresh profile (its own --user-data-dir); closed afterwards."""
     from playwright.sync_api import sync_playwright
 
-    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
+    if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed (apt-get install chromium)", pytrace=False)
     profile = tempfile.mkdtemp(prefix="gc-chromium-")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
-            yield context.pages[0] if context.pages else context.new_page()
+            yield context
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextmanager
+def chromium_page():
+    """One page of a fresh browser."""
+    with chromium_context() as context:
+        yield context.pages[0] if context.pages else context.new_page()
