@@ -44,8 +44,20 @@ def create_app(config=None):
     from . import cli
 
     cli.init_app(app)
+    _trust_proxies(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _trust_proxies(app):
+    """Behind nginx the client's address and scheme arrive in X-Forwarded-*
+    headers; read them (outermost, so every part of the app sees the client)
+    only from as many proxies as the operator says stand in front."""
+    hops = app.config["GOLDCOIN_TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _init_extensions(app):

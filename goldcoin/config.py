@@ -41,6 +41,10 @@ class Config:
     # Where uploaded files live: outside static/, served only through views.
     UPLOAD_FOLDER = os.environ.get("GOLDCOIN_UPLOAD_FOLDER")  # default: instance/uploads
     GOLDCOIN_PAYMENT_SIMULATOR = _bool("GOLDCOIN_PAYMENT_SIMULATOR", False)
+    # How many reverse proxies (nginx, a load balancer) stand in front and set
+    # X-Forwarded-For/-Proto/-Host. 0 trusts no such header, since a client could
+    # forge it to dodge rate limits and fake its address in the logs.
+    GOLDCOIN_TRUSTED_PROXIES = int(os.environ.get("GOLDCOIN_TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):

@@ -185,6 +185,17 @@ def test_request_log_line_carries_the_request_id(client, make_user, make_page_cl
     assert line["user_id"] == bob.id and line["path"] == "/profile"
 
 
+@pytest.mark.parametrize("trusted, seen", [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_forwarded_client_address_is_read_only_behind_trusted_proxies(app_config, request_lines, trusted, seen):
+    from goldcoin import create_app
+
+    app = create_app({**app_config, "GOLDCOIN_TRUSTED_PROXIES": trusted})
+    r = app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+    assert r.status_code == 200
+    # Rate limits key on the same request.remote_addr the log shows.
+    assert json.loads(request_lines[-1])["remote_addr"] == seen
+
+
 def test_readyz_reports_database_and_redis(app_config, redis_service):
     from goldcoin import create_app
 
