@@ -13,7 +13,7 @@ update and the transfer share a savepoint, so an award that turns out to be a
 replay (same key) gives its share of the cap back.
 """
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -132,6 +132,17 @@ def grant_personal_booster(session, user_id, multiplier, hours, key, now=None):
     except IntegrityError:
         return session.scalar(select(PersonalBooster).where(PersonalBooster.key == key))
     return booster
+
+
+def end_personal_booster(session, key, now=None):
+    """Stop the booster granted under `key` now (its cause was undone)."""
+    now = as_utc(now) or utcnow()
+    session.execute(
+        update(PersonalBooster)
+        .where(PersonalBooster.key == key, PersonalBooster.ends_at > now)
+        .values(ends_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def award_key(rule, user_id, object_key):

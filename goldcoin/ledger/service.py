@@ -271,12 +271,28 @@ def _reversal_of(session, transfer_id):
     return session.scalar(select(Transfer).where(Transfer.reverses_id == transfer_id))
 
 
+_reversal_handlers = {}
+
+
+def on_reversal(kind):
+    """Register `fn(session, original_transfer)`: what else a reversal of a
+    transfer of `kind` must undo (a redemption's entitlement, say). It runs in
+    the reversal's transaction, so both happen or neither; the ledger itself
+    stays ignorant of what the coins bought."""
+
+    def register(fn):
+        _reversal_handlers[kind] = fn
+        return fn
+
+    return register
+
+
 def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
     """Post the transfer that undoes `transfer_id` (same kind, opposite way); a Posting.
 
     A transfer is reversed at most once; asking again with the same key
     returns the first reversal. Reversing a reversal is refused: post a new
-    transfer instead.
+    transfer instead. The kind's `on_reversal` handler, if any, runs once.
     """
     original = session.get(Transfer, transfer_id)
     if original is None:
@@ -289,7 +305,7 @@ def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
         if existing.idempotency_key == key:
             return Posting(existing, True)
         raise AlreadyReversed(f"transfer {transfer_id} was reversed by transfer {existing.id}")
-    return transfer(
+    posting = transfer(
         session,
         original.to_account_id,
         original.from_account_id,
@@ -301,6 +317,10 @@ def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
         actor_id=actor_id,
         reverses_id=original.id,
     )
+    handler = _reversal_handlers.get(original.kind)
+    if handler is not None and not posting.replayed:
+        handler(session, original)
+    return posting
 
 
 def signed_amount(account_id):

@@ -3,16 +3,16 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, or_, select, update
 
-from goldcoin.earning import grant_personal_booster
-from goldcoin.ledger import SINK, system_account_id, transfer, wallet_id
-from goldcoin.ledger.models import Transfer
+from goldcoin.earning import end_personal_booster, grant_personal_booster
+from goldcoin.ledger import SINK, on_reversal, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import Transfer, utcnow
 
 from . import entitlements
 from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
 from .locks import lock_accounts
-from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Redemption, Reward
+from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Entitlement, Redemption, Reward
 
 REDEEM_KIND = "redeem"
 # Client keys: what an Idempotency-Key header may hold. "/" is kept out so a
@@ -81,11 +81,17 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
         session.refresh(reward)
         if not reward.active:
             raise RewardNotFound(f"Reward {reward_id} is not available.")
-        count = session.scalar(
-            select(func.count(Redemption.id)).where(Redemption.user_id == user_id, Redemption.reward_id == reward_id)
-        )
-        if reward.per_user_limit is not None and count >= reward.per_user_limit:
-            raise LimitReached(f"You have redeemed {reward.name} {count} time(s); the limit is {reward.per_user_limit}.")
+        mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
+        count = session.scalar(select(func.count(Redemption.id)).where(*mine))
+        if reward.per_user_limit is not None:
+            # A reversed (refunded) redemption does not count toward the limit.
+            held = session.scalar(
+                select(func.count(Redemption.id)).where(
+                    *mine, ~exists().where(Transfer.reverses_id == Redemption.transfer_id)
+                )
+            )
+            if held >= reward.per_user_limit:
+                raise LimitReached(f"You have redeemed {reward.name} {held} time(s); the limit is {reward.per_user_limit}.")
         taken = session.execute(
             update(Reward)
             .where(Reward.id == reward_id, Reward.active.is_(True), (Reward.stock.is_(None)) | (Reward.stock > 0))
@@ -127,13 +133,41 @@ def apply_effect(session, reward, redemption, now=None):
         start_booster(session, redemption.user_id, reward, redemption)
 
 
+@on_reversal(REDEEM_KIND)
+def undo_redemption(session, debit):
+    """The redemption's debit was reversed (an admin refunded it): its effect
+    ends now and, for a reward with stock, the unit goes back on the shelf."""
+    redemption = session.scalar(select(Redemption).where(Redemption.transfer_id == debit.id))
+    if redemption is None:
+        return
+    now = utcnow()
+    session.execute(
+        update(Entitlement)
+        .where(Entitlement.redemption_id == redemption.id,
+               or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > now))
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    end_personal_booster(session, _booster_key(redemption), now=now)
+    session.execute(
+        update(Reward)
+        .where(Reward.id == redemption.reward_id, Reward.stock.is_not(None))
+        .values(stock=Reward.stock + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _booster_key(redemption):
+    return f"store:redemption:{redemption.id}"
+
+
 def start_booster(session, user_id, reward, redemption):
     """The booster reward's effect: a personal earning booster (goldcoin.earning)."""
     multiplier = reward.multiplier
     if multiplier == multiplier.to_integral_value():
         multiplier = int(multiplier)
     hours = (reward.duration_days or 1) * 24
-    grant_personal_booster(session, user_id, multiplier, hours, f"store:redemption:{redemption.id}")
+    grant_personal_booster(session, user_id, multiplier, hours, _booster_key(redemption))
 
 
 # ---------------------------------------------------------------- catalogue

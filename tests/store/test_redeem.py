@@ -152,3 +152,41 @@ def test_titles_need_the_entitlement_and_are_limited(session, make_user, make_re
     assert entitlements.set_title(session, alice.id, "  Grid   Master #1 ") == "Grid Master #1"
     session.commit()
     assert entitlements.title_and_badges(session, alice.id) == ("Grid Master #1", [])
+
+
+def test_an_admin_reversal_refunds_the_redemption_and_ends_its_effect(session, make_user, make_reward, make_api):
+    make_user("boss", role="admin")
+    alice = make_user("alice", coins=150)
+    vip = make_reward("VIP Group", cost=150, kind="group", code="vip", stock=1, per_user_limit=1, duration_days=30)
+    debit = redeem_reward(session, alice.id, vip, "vip-1").redemption.transfer_id
+    session.commit()
+    assert entitlements.in_group(session, alice.id, "vip") and session.get(Reward, vip).stock == 0
+    session.rollback()  # end the read: on SQLite it holds the write lock
+
+    r = make_api("boss").post(f"/api/v1/admin/transfers/{debit}/reverse", {"reason": "refund: wrong reward"})
+    assert r.status_code == 201, r.get_data(as_text=True)
+
+    session.expire_all()
+    assert balance_of(session, wallet_id(session, alice.id)) == 150
+    assert not entitlements.in_group(session, alice.id, "vip")
+    assert session.get(Reward, vip).stock == 1  # back on the shelf
+    # The refunded redemption no longer counts toward the per-member limit.
+    again = redeem_reward(session, alice.id, vip, "vip-2")
+    session.commit()
+    assert not again.replayed and entitlements.in_group(session, alice.id, "vip")
+    assert balance_of(session, wallet_id(session, alice.id)) == 0
+
+
+def test_reversing_a_booster_redemption_ends_the_booster(session, make_user, make_reward):
+    from goldcoin.earning import multiplier_for
+    from goldcoin.ledger import reverse
+
+    bob = make_user("bob", coins=60)
+    booster = make_reward("x2 for a day", cost=60, kind="booster", multiplier="2", duration_days=1)
+    debit = redeem_reward(session, bob.id, booster, "boost").redemption.transfer_id
+    session.commit()
+    assert multiplier_for(session, bob.id, "solution") == 2
+    reverse(session, debit, memo="refund")
+    session.commit()
+    assert multiplier_for(session, bob.id, "solution") == 1
+    assert balance_of(session, wallet_id(session, bob.id)) == 60
