@@ -27,9 +27,10 @@ def create_demo_data(session, config=None):
     users = {}
     for username, role, password in DEMO_MEMBERS:
         users[username] = register_member(session, username, f"{username}@example.com", password, role=role)
-    adjust_balance(
-        session, users["dave"].id, 100, reason="Welcome gift for beta testers", actor_id=users["admin"].id, key="demo:gift:dave"
-    )
+    # Gifts, so whoever logs in as a demo member can try the store at once.
+    for username, coins in (("alice", 200), ("dave", 100)):
+        adjust_balance(session, users[username].id, coins, reason="Welcome gift for beta testers",
+                       actor_id=users["admin"].id, key=f"demo:gift:{username}")
     # Each domain adds its part through its real code paths (posts upvoted and
     # paid, EAs verified, answers accepted, the store's catalogue, packages).
     create_community_demo(session, config)

@@ -157,6 +157,14 @@ def init_app(app):
             )
         return render_template("error.html", code=400, message=exc.description), 400
 
+    @app.errorhandler(429)
+    def _rate_limited(exc):
+        # Flask-Limiter's description is the bare limit ("10 per 1 minute").
+        message = f"Too many attempts ({exc.description}). Please wait a moment and try again."
+        if is_api_request():
+            return error_response("rate_limited", message, 429)
+        return render_template("error.html", code=429, message=message), 429
+
     @app.errorhandler(HTTPException)
     def _http(exc):
         if is_api_request():

@@ -85,3 +85,15 @@ def test_demo_data_is_a_living_economy(runner, app):
     assert runner.invoke(args=["goldcoin", "demo"]).output.strip() == "demo data already present"
     r = runner.invoke(args=["goldcoin", "reconcile"])
     assert r.exit_code == 0 and "FAIL" not in r.output
+    # The README's demo login can afford a reward in the store straight away.
+    from sqlalchemy import func, select
+
+    from goldcoin.auth.models import User
+    from goldcoin.extensions import db
+    from goldcoin.ledger import balance_of, wallet_id
+    from goldcoin.store.models import Reward
+
+    with app.app_context():
+        alice = db.session.scalar(select(User.id).where(User.username == "alice"))
+        cheapest = db.session.scalar(select(func.min(Reward.cost)).where(Reward.active.is_(True)))
+        assert balance_of(db.session, wallet_id(db.session, alice)) >= cheapest

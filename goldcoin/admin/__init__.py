@@ -137,5 +137,8 @@ def init_app(app):
     from . import views
 
     views.register(site, db)
+    from flask_admin.menu import MenuLink
+
+    site.add_link(MenuLink(name="Back to the site", url="/"))
     app.extensions["goldcoin_admin"] = site
     return site

@@ -105,6 +105,11 @@ class MemberFilter(BaseSQLAFilter):
         return "is"
 
 
+def _account_label(context, account_id):
+    name = context.get("account_names", {}).get(account_id)
+    return f"{name} (#{account_id})" if name else account_id
+
+
 class TransferView(ReadOnlyModelView):
     """The ledger, read-only. Each row has a Reverse button (a POST with CSRF
     and a reason) that posts the reversing transfer; nothing is edited."""
@@ -126,6 +131,39 @@ class TransferView(ReadOnlyModelView):
     column_default_sort = ("id", True)
     can_export = True
     export_types = ["csv"]
+
+    column_formatters = {
+        "created_at": lambda view, context, model, name: model.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "from_account_id": lambda view, context, model, name: _account_label(context, model.from_account_id),
+        "to_account_id": lambda view, context, model, name: _account_label(context, model.to_account_id),
+        "actor_id": lambda view, context, model, name: context.get("usernames", {}).get(model.actor_id, model.actor_id),
+    }
+    column_formatters_export = {}  # the CSV keeps the raw ledger values
+
+    def render(self, template, **kwargs):
+        rows = kwargs.get("data")
+        if rows:
+            # What the page shows besides raw ids, in three queries per page:
+            # which rows were reversed (they say so instead of offering a
+            # Reverse button), and who owns each account and made each transfer.
+            ids = [row.id for row in rows]
+            kwargs["reversed_by"] = dict(
+                db.session.execute(select(Transfer.reverses_id, Transfer.id).where(Transfer.reverses_id.in_(ids))).all()
+            )
+            account_ids = {row.from_account_id for row in rows} | {row.to_account_id for row in rows}
+            kwargs["account_names"] = {
+                account_id: username or code
+                for account_id, username, code in db.session.execute(
+                    select(Account.id, User.username, Account.code)
+                    .outerjoin(User, User.id == Account.user_id)
+                    .where(Account.id.in_(account_ids))
+                )
+            }
+            actor_ids = {row.actor_id for row in rows if row.actor_id is not None}
+            kwargs["usernames"] = dict(
+                db.session.execute(select(User.id, User.username).where(User.id.in_(actor_ids))).all()
+            ) if actor_ids else {}
+        return super().render(template, reversed_by=kwargs.pop("reversed_by", {}), **kwargs)
 
     @expose("/reverse/<int:transfer_id>", methods=("POST",))
     def reverse_view(self, transfer_id):

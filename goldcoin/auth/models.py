@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
         # Flask-Login refuses to log in (and logs out) inactive users.
         return not self.is_banned
 
+    def __str__(self):
+        return self.username  # how admin lists and forms show a member
+
     def __repr__(self):
         return f"<User {self.id} {self.username}>"
 

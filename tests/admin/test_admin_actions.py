@@ -107,6 +107,9 @@ def test_reverse_button_posts_the_reversing_transfer(admin_page, make_user, sess
     # A reversal has no Reverse button and cannot be reversed.
     listing = admin_page.get("/admin/transfers/").get_data(as_text=True)
     assert f'action="/admin/transfers/reverse/{reversal.id}"' not in listing
+    # Nor has the original any more: it says what reversed it.
+    assert f'action="/admin/transfers/reverse/{original.id}"' not in listing
+    assert f"reversed by #{reversal.id}" in listing
     admin_page.post(f"/admin/transfers/reverse/{reversal.id}", data={"reason": "undo"})
     assert balance(session, bob.id) == 0
     assert reconcile(session).ok

@@ -274,6 +274,9 @@ def rate_limited(app_config):
 
 def test_order_creation_is_rate_limited_per_member(rate_limited, app, member, make_user, make_api):
     user, api = member
-    assert [api.post("/api/v1/recharge/orders", {"coins": 100}).status_code for _ in range(3)] == [201, 201, 429]
+    answers = [api.post("/api/v1/recharge/orders", {"coins": 100}) for _ in range(3)]
+    assert [r.status_code for r in answers] == [201, 201, 429]
+    assert answers[2].get_json() == {
+        "error": "rate_limited", "message": "Too many attempts (2 per 1 minute). Please wait a moment and try again."}
     make_user("second")
     assert make_api("second").post("/api/v1/recharge/orders", {"coins": 100}).status_code == 201
