@@ -63,3 +63,65 @@ def test_member_redeems_vip_through_the_modal(store_database):
         page.goto(base + "/profile")
         expect(page.locator("#vip-mark")).to_be_visible()
         expect(page.locator("#coins-count")).to_have_text("50")
+
+
+@pytest.fixture
+def priced_ea(tmp_path):
+    """A verified EA priced at 30 coins, its author, and a buyer with 100 coins."""
+    from goldcoin.community.eas import upload_ea, verify_ea
+    from goldcoin.earning import ensure_default_rules
+
+    url = f"sqlite:///{tmp_path / 'ea.db'}"
+    uploads = str(tmp_path / "uploads")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": uploads})
+    with app.app_context():
+        upgrade()
+        ensure_system_accounts(db.session)
+        ensure_default_rules(db.session)
+        author = register_member(db.session, "quant", "quant@example.com", "quant-pass-123")
+        moderator = register_member(db.session, "mod", "mod@example.com", "mod-pass-1234", role="moderator")
+        buyer = register_member(db.session, "buyer", "buyer@example.com", "buyer-pass-12")
+        adjust_balance(db.session, buyer.id, 100, reason="browser test funds", key="buyer-funds")
+        ea = upload_ea(db.session, author, uploads, name="Night Scalper", description="Asian session scalper",
+                       file_name="NightScalper.ex5", file_data=b"\x00EX5-BYTES", symbol="GBPUSD", timeframe="M5",
+                       period="2024", net_profit="812.00", profit_factor="1.42", max_drawdown_pct="9.1",
+                       trades="540", win_rate="58.0", price_coins=30)
+        verify_ea(db.session, moderator, ea)
+        db.session.commit()
+        ids = {"ea": ea.id, "author": author.id, "buyer": buyer.id}
+        db.engine.dispose()
+    return url, uploads, app, ids
+
+
+def test_member_buys_an_ea_and_downloads_it_while_its_author_gets_the_share(priced_ea):
+    from goldcoin.ledger import balance_of, wallet_id
+
+    url, uploads, app, ids = priced_ea
+    with running_server({"DATABASE_URL": url, "GOLDCOIN_UPLOAD_FOLDER": uploads}) as base, chromium_page() as page:
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "buyer")
+        page.fill("input[name=password]", "buyer-pass-12")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url("**/profile")
+
+        page.goto(base + f"/community/eas/{ids['ea']}")
+        expect(page.locator("#ea-download")).to_have_count(0)
+        expect(page.locator("#ea-buy")).to_have_text("Buy for 30 coins")
+        page.click("#ea-buy")
+        expect(page.locator("#ea-download")).to_be_visible()
+        expect(page.locator("#header-balance")).to_have_text("70")
+        with page.expect_download() as info:
+            page.click("#ea-download")
+        download = info.value
+        assert download.suggested_filename == "NightScalper.ex5"
+        assert open(download.path(), "rb").read() == b"\x00EX5-BYTES"
+
+        # Downloading again is free.
+        page.goto(base + f"/community/eas/{ids['ea']}")
+        with page.expect_download():
+            page.click("#ea-download")
+        expect(page.locator("#header-balance")).to_have_text("70")
+    with app.app_context():
+        assert balance_of(db.session, wallet_id(db.session, ids["author"])) == 50 + 21  # verified + 70 % of 30
+        assert balance_of(db.session, wallet_id(db.session, ids["buyer"])) == 70
+        db.engine.dispose()
