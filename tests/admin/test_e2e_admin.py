@@ -10,7 +10,7 @@ from goldcoin.auth.service import register_member
 from goldcoin.extensions import db
 from goldcoin.ledger import MINT, ensure_system_accounts, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import Account
-from tests.support.browser import chromium_page
+from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
 
@@ -37,9 +37,7 @@ def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
     with running_server({"DATABASE_URL": url}) as base, chromium_page() as page:
         page.goto(base + "/admin/")
         assert "/login" in page.url  # anonymous: sent to log in first
-        page.fill("input[name=username]", "boss")
-        page.fill("input[name=password]", "boss-pass-123")
-        page.click("#login-form button[type=submit]")
+        log_in(page, "boss", "boss-pass-123")
         page.wait_for_url(base + "/admin/")
 
         page.goto(base + "/admin/rewards/new/")

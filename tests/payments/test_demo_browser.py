@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 from goldcoin import create_app
 from goldcoin.auth.service import register_member
 from goldcoin.extensions import db
-from tests.support.browser import chromium_page
+from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
 
@@ -35,9 +35,7 @@ def test_newcomer_buys_200_coins_through_the_simulator_checkout(demo_database, m
     }
     with running_server(env, async_mode="gevent") as base, chromium_page() as page:
         page.goto(base + "/login?next=/recharge")
-        page.fill("input[name=username]", "newcomer")
-        page.fill("input[name=password]", "newcomer-pass-1")
-        page.click("#login-form button[type=submit]")
+        log_in(page, "newcomer", "newcomer-pass-1")
         expect(page.locator("#recharge-page")).to_be_visible()
         assert page.locator("#customAmount").is_visible()
         page.check("input[name=payment-method][value='USDT.TRC20']")

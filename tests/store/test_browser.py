@@ -9,7 +9,7 @@ from goldcoin.extensions import db
 from goldcoin.ledger import ensure_system_accounts
 from goldcoin.ledger.adjustments import adjust_balance
 from goldcoin.store.service import create_reward
-from tests.support.browser import chromium_page
+from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
 
@@ -36,9 +36,7 @@ def test_member_redeems_vip_through_the_modal(store_database):
     url, vip_id = store_database
     with running_server({"DATABASE_URL": url}) as base, chromium_page() as page:
         page.goto(base + "/login")
-        page.fill("input[name=username]", "shopper")
-        page.fill("input[name=password]", "shopper-pass-1")
-        page.click("#login-form button[type=submit]")
+        log_in(page, "shopper", "shopper-pass-1")
         page.wait_for_url("**/profile")
 
         page.goto(base + "/store")
@@ -99,9 +97,7 @@ def test_member_buys_an_ea_and_downloads_it_while_its_author_gets_the_share(pric
     url, uploads, app, ids = priced_ea
     with running_server({"DATABASE_URL": url, "GOLDCOIN_UPLOAD_FOLDER": uploads}) as base, chromium_page() as page:
         page.goto(base + "/login")
-        page.fill("input[name=username]", "buyer")
-        page.fill("input[name=password]", "buyer-pass-12")
-        page.click("#login-form button[type=submit]")
+        log_in(page, "buyer", "buyer-pass-12")
         page.wait_for_url("**/profile")
 
         page.goto(base + f"/community/eas/{ids['ea']}")

@@ -32,3 +32,10 @@ def chromium_page():
     """One page of a fresh browser."""
     with chromium_context() as context:
         yield context.pages[0] if context.pages else context.new_page()
+
+
+def log_in(page, username, password):
+    """Fill in and submit the login form the page is showing."""
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
