@@ -1,5 +1,7 @@
 """Orders through the simulator (a real HTTP server) and IPNs into the app
 (served for real): credited once, never backwards, every hostile IPN refused."""
+from decimal import Decimal
+
 import requests
 from sqlalchemy import func, select
 
@@ -151,8 +153,11 @@ def test_underpaid_then_timed_out(app, member, simulator):
     assert simulator.underpay(order["txn_id"]) == [(200, "IPN OK")]
     got = api.get(f"/api/v1/recharge/orders/{order['id']}").get_json()
     assert got["status"] == "pending" and "received" in got["status_text"]
-    assert float(got["received_amount"]) < float(order["pay_amount"])
+    received, price = Decimal(got["received_amount"]), Decimal(order["pay_amount"])
+    assert 0 < received < price
     assert balance(app, user.id) == 0
+    page = api.get(f"/recharge/orders/{order['id']}").get_data(as_text=True)
+    assert f"send the remaining\n        <strong>{(price - received).normalize()}</strong>" in page
     simulator.time_out(order["txn_id"])
     assert order_row(app, order["id"]).status == "failed" and balance(app, user.id) == 0
 
