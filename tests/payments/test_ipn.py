@@ -57,7 +57,7 @@ def test_happy_path_completes_and_credits_once(app, member, simulator, status_ev
     assert order["price"] == "200.00" and order["currency"] == "CNY" and order["pay_currency"] == "USDT.TRC20"
     assert order["txn_id"].startswith("CP") and order["address"].startswith("T")
     assert order["checkout_url"].startswith(simulator.base) and order["expires_at"]
-    assert float(order["pay_amount"]) > 0
+    assert Decimal(order["pay_amount"]) > 0
     tx = simulator.tx(order["txn_id"])
     assert tx.fields["invoice"] == str(order["id"]) and tx.fields["ipn_url"].endswith("/ipn/coinpayments")
     assert tx.currency1 == "CNY" and tx.currency2 == "USDT.TRC20"
