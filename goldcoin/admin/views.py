@@ -163,7 +163,8 @@ class TransferView(ReadOnlyModelView):
             kwargs["usernames"] = dict(
                 db.session.execute(select(User.id, User.username).where(User.id.in_(actor_ids))).all()
             ) if actor_ids else {}
-        return super().render(template, reversed_by=kwargs.pop("reversed_by", {}), **kwargs)
+        kwargs.setdefault("reversed_by", {})  # the row template reads it on every page
+        return super().render(template, **kwargs)
 
     @expose("/reverse/<int:transfer_id>", methods=("POST",))
     def reverse_view(self, transfer_id):

@@ -34,8 +34,7 @@ class RewardView(SecureModelView):
     form_columns = FIELDS
     form_choices = {"kind": [(k, k) for k in KINDS]}
     form_args = {
-        "slug": {"description": "Stable identity for JSON import; leave empty to derive it from the name.",
-                 "validators": [Optional()]},
+        "slug": {"description": "Stable identity for JSON import; leave empty to derive it from the name."},
         "code": {"description": "group: group name (vip); badge: badge name; privilege: commercial_posting or start_bounty."},
         "multiplier": {"description": "Boosters only, e.g. 2 for double coins."},
         "stock": {"description": "Empty: unlimited."},

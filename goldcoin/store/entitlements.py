@@ -6,7 +6,7 @@ An entitlement counts while `expires_at` is None or in the future; pass
 import re
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from .errors import InvalidTitle, NotEntitled
 from .models import BADGE, CONTENT_ACCESS, GROUP, PRIVILEGE, TITLE, Entitlement, MemberTitle
@@ -128,6 +128,18 @@ def grant(session, user_id, kind, code=None, duration_days=None, redemption_id=N
     session.add(entitlement)
     session.flush()
     return entitlement
+
+
+def end_for_redemption(session, redemption_id, now=None):
+    """End now whatever a redemption granted (it was refunded)."""
+    now = _now(now)
+    session.execute(
+        update(Entitlement)
+        .where(Entitlement.redemption_id == redemption_id,
+               or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > now))
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 TITLE_MIN, TITLE_MAX = 2, 32

@@ -3,7 +3,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
 from goldcoin.ledger import SINK, on_reversal, system_account_id, transfer, wallet_id
@@ -12,7 +12,7 @@ from goldcoin.ledger.models import Transfer, utcnow
 from . import entitlements
 from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
 from .locks import lock_accounts
-from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Entitlement, Redemption, Reward
+from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Redemption, Reward
 
 REDEEM_KIND = "redeem"
 # Client keys: what an Idempotency-Key header may hold. "/" is kept out so a
@@ -141,13 +141,7 @@ def undo_redemption(session, debit):
     if redemption is None:
         return
     now = utcnow()
-    session.execute(
-        update(Entitlement)
-        .where(Entitlement.redemption_id == redemption.id,
-               or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > now))
-        .values(expires_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    entitlements.end_for_redemption(session, redemption.id, now=now)
     end_personal_booster(session, _booster_key(redemption), now=now)
     session.execute(
         update(Reward)
