@@ -38,15 +38,28 @@ def create_app(config=None):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_subscribers()
-
-    from . import cli
-
-    cli.init_app(app)
+    _init_domains(app)
     _trust_proxies(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _init_domains(app):
+    """Every domain registers its blueprints, API routes, admin views, CLI
+    commands and after-commit subscribers with the app."""
+    from . import (admin, cli, community, earning, leaderboard, ledger, members, notifications, ops, payments,
+                   realtime, store)
+    from .core import api, errors, transaction
+
+    transaction.init_app(app)  # first: its after_request runs last, after every other hook
+    errors.init_app(app)
+    cli.init_app(app)
+    ops.init_app(app)
+    admin.init_app(app)  # before the domains: they add their views to its site
+    for domain in (ledger, members, earning, community, store, payments, leaderboard, notifications, realtime):
+        domain.init_app(app)
+    admin.finish(app)
+    api.init_app(app)  # last: every domain has added its routes to the one /api/v1 blueprint
 
 
 def _trust_proxies(app):
@@ -81,39 +94,6 @@ def _init_extensions(app):
     from . import security
 
     security.init_app(app)
-
-
-def _register_blueprints(app):
-    from . import admin, leaderboard, realtime
-    from .api.views import bp as api_bp
-    from .auth.views import bp as auth_bp
-    from .community.views import bp as community_bp
-    from .leaderboard.views import bp as leaderboard_bp
-    from .notifications.views import bp as notifications_bp
-    from .ops import bp as ops_bp
-    from .payments.views import bp as payments_bp
-    from .store.views import bp as store_bp
-    from .web import bp as web_bp
-
-    for bp in (web_bp, auth_bp, api_bp, ops_bp, community_bp, store_bp, payments_bp, notifications_bp, leaderboard_bp):
-        app.register_blueprint(bp)
-
-    admin.init_app(app)
-    realtime.init_app(app)
-    leaderboard.init_app(app)
-
-    @app.context_processor
-    def _inject_header():
-        from .web.context import header_context
-
-        return header_context()
-
-
-def _register_subscribers():
-    # Importing a subscriber module registers its after-commit handlers once.
-    from .leaderboard import subscriber  # noqa: F401
-    from .notifications import email  # noqa: F401
-    from .realtime import pushes  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

@@ -104,3 +104,7 @@ def readyz():
     response = jsonify(status="ready" if ready else "not ready", checks=checks)
     response.headers["Cache-Control"] = "no-store"
     return response, 200 if ready else 503
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,21 +1,16 @@
 """Who is calling, and may they: Bearer tokens, CSRF for cookie sessions,
-role checks, and the JSON error answers of API.md."""
+role checks."""
 from functools import wraps
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
-from goldcoin.api.errors import HTTP_CODES, ApiError, error_response
 from goldcoin.auth.models import User
 from goldcoin.auth.service import token_for
+from goldcoin.core.errors import UNSAFE, ApiError, error_page, error_response, is_api_request
+from goldcoin.core.time import utcnow
 from goldcoin.extensions import csrf, db, login_manager
-from goldcoin.ledger import IdempotencyConflict, InsufficientFunds, LedgerError
-from goldcoin.ledger.errors import AlreadyReversed
-from goldcoin.ledger.models import utcnow
-
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 # Endpoints authenticated by other means than a session (signed IPNs).
 _csrf_exempt_endpoints = set()
@@ -25,10 +20,6 @@ def csrf_exempt(view):
     """Mark a view as authenticated by a signature instead of a session."""
     _csrf_exempt_endpoints.add(f"{view.__module__}.{view.__name__}")
     return view
-
-
-def is_api_request():
-    return request.path.startswith("/api/")
 
 
 def _view_name():
@@ -125,56 +116,14 @@ def acting_user_id():
     return current_user.id if current_user.is_authenticated else None
 
 
-def _ledger_error(exc):
-    if isinstance(exc, InsufficientFunds):
-        return "insufficient_funds", "Not enough coins in the wallet."
-    if isinstance(exc, (IdempotencyConflict, AlreadyReversed)):
-        return "conflict", str(exc)
-    return "bad_request", str(exc)
+def _answer_csrf(exc):
+    if is_api_request():
+        return error_response(
+            "bad_request", f"{exc.description} Send the X-CSRFToken header from GET /api/v1/auth/csrf."
+        )
+    return error_page(400, exc.description)
 
 
 def init_app(app):
     app.before_request(_before_request)
-
-    @app.errorhandler(ApiError)
-    def _api_error(exc):
-        db.session.rollback()
-        return error_response(exc.code, exc.message, exc.status)
-
-    @app.errorhandler(LedgerError)
-    def _ledger(exc):
-        db.session.rollback()
-        code, message = _ledger_error(exc)
-        if is_api_request():
-            return error_response(code, message)
-        return render_template("error.html", code=409, message=message), 409
-
-    @app.errorhandler(CSRFError)
-    def _csrf(exc):
-        if is_api_request():
-            return error_response(
-                "bad_request", f"{exc.description} Send the X-CSRFToken header from GET /api/v1/auth/csrf."
-            )
-        return render_template("error.html", code=400, message=exc.description), 400
-
-    @app.errorhandler(429)
-    def _rate_limited(exc):
-        # Flask-Limiter's description is the bare limit ("10 per 1 minute").
-        message = f"Too many attempts ({exc.description}). Please wait a moment and try again."
-        if is_api_request():
-            return error_response("rate_limited", message, 429)
-        return render_template("error.html", code=429, message=message), 429
-
-    @app.errorhandler(HTTPException)
-    def _http(exc):
-        if is_api_request():
-            code = HTTP_CODES.get(exc.code, "bad_request" if exc.code < 500 else "internal_error")
-            return error_response(code, exc.description, exc.code)
-        return render_template("error.html", code=exc.code, message=exc.description), exc.code
-
-    @app.errorhandler(500)
-    def _internal(exc):
-        db.session.rollback()
-        if is_api_request():
-            return error_response("internal_error", "Something went wrong on our side.", 500)
-        return render_template("error.html", code=500, message="Something went wrong on our side."), 500
+    app.register_error_handler(CSRFError, _answer_csrf)

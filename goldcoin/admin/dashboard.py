@@ -6,7 +6,9 @@ from flask_login import current_user
 
 from goldcoin.extensions import db
 
-from . import SecureBaseView, SecureIndexView, economy
+from goldcoin.core.admin import SecureBaseView, SecureIndexView
+
+from . import economy
 
 MAX_DAYS = 365
 

@@ -1,6 +1,6 @@
 """Model views of the foundation and the operations pages: members, ledger,
-manual adjustments, tokens, audit log. Each domain adds its own views through
-its `register_admin(site, db)` (called at the end of `register`)."""
+manual adjustments, tokens, audit log. Each domain adds its own views from
+its `init_app` (`register_admin(site, db)`)."""
 import uuid
 
 from flask import flash, make_response, redirect, request, url_for
@@ -14,22 +14,15 @@ from wtforms.validators import DataRequired, Length, NumberRange, Regexp, Valida
 
 from goldcoin.auth.models import ROLES, ApiToken, User
 from goldcoin.auth.service import create_token, revoke_token, TOKEN_SCOPES
-from goldcoin.ledger import (
-    AlreadyReversed,
-    IdempotencyConflict,
-    InsufficientFunds,
-    LedgerError,
-    balance_of,
-    reverse,
-    wallet_id,
-)
-from goldcoin.ledger.adjustments import adjust_balance
+from goldcoin.core import audit
+from goldcoin.core.admin import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id
+from goldcoin.core.audit import AdminAction
 from goldcoin.extensions import db
+from goldcoin.ledger import InsufficientFunds, LedgerError, balance_of, wallet_id
 from goldcoin.ledger.models import Account, Transfer
 
-from . import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id, audit
 from .dashboard import DashboardDataView
-from .models import AdminAction
+from .service import adjust_member, reverse_transfer
 
 MAX_ADJUSTMENT = 10_000_000
 
@@ -73,7 +66,6 @@ class UserView(SecureModelView):
             user.is_banned = banned
             audit.record(db.session, me, "member.ban" if banned else "member.unban", f"user:{user.id}", username=user.username)
             changed += 1
-        db.session.commit()
         flash(f"{changed} member(s) {'banned' if banned else 'unbanned'}.", "success")
 
     @action("ban", "Ban", "Ban the selected members?")
@@ -175,19 +167,11 @@ class TransferView(ReadOnlyModelView):
         if not form.validate():
             flash("A reversal needs a reason. " + _errors(form), "error")
             return redirect(back)
-        session = db.session
         try:
-            posting = reverse(session, transfer_id, memo=form.reason.data.strip(), actor_id=actor_id())
-            if not posting.replayed:
-                audit.record(
-                    session, actor_id(), "ledger.reverse", f"transfer:{transfer_id}",
-                    reversal_id=posting.transfer.id, amount=posting.transfer.amount,
-                    kind=posting.transfer.kind, reason=form.reason.data.strip(),
-                )
-            session.commit()
+            with db.session.begin_nested():  # a refused reversal leaves nothing behind
+                posting = reverse_transfer(db.session, transfer_id, reason=form.reason.data, actor_id=actor_id())
         except LedgerError as exc:
-            session.rollback()
-            flash(f"Transfer {transfer_id} was not reversed: {exc}", "error")
+            flash(f"Transfer {transfer_id} was not reversed: {exc.message}", "error")
             return redirect(back)
         if posting.replayed:
             flash(f"Transfer {transfer_id} was already reversed by transfer {posting.transfer.id}.", "info")
@@ -221,7 +205,6 @@ class TokenView(ReadOnlyModelView):
             session = db.session
             token, plaintext = create_token(session, form.name.data.strip(), form.scope.data, created_by_id=actor_id())
             audit.record(session, actor_id(), "token.create", f"token:{token.id}", name=token.name, scope=token.scope)
-            session.commit()
             response = make_response(self.render("admin/token_created.html", token=token, plaintext=plaintext))
             response.headers["Cache-Control"] = "no-store"
             return response
@@ -237,7 +220,6 @@ class TokenView(ReadOnlyModelView):
             revoke_token(db.session, token.id)
             audit.record(db.session, actor_id(), "token.revoke", f"token:{token.id}", name=token.name, scope=token.scope)
             revoked += 1
-        db.session.commit()
         flash(f"{revoked} token(s) revoked.", "success")
 
 
@@ -279,24 +261,17 @@ class AdjustmentView(SecureBaseView):
         if user is None:
             form.member.errors = list(form.member.errors) + ["No such member."]
             return self.render("admin/adjust.html", form=form), 400
-        reason = form.reason.data.strip()
         try:
-            posting = adjust_balance(
-                session, user.id, form.amount.data, reason=reason, actor_id=actor_id(), key=form.key.data
-            )
-            if not posting.replayed:
-                audit.record(
-                    session, actor_id(), "ledger.adjust", f"user:{user.id}",
-                    username=user.username, amount=form.amount.data, reason=reason, transfer_id=posting.transfer.id,
+            with session.begin_nested():  # a refused adjustment leaves nothing behind
+                posting = adjust_member(
+                    session, user, form.amount.data, reason=form.reason.data, actor_id=actor_id(), key=form.key.data
                 )
             balance = balance_of(session, wallet_id(session, user.id))
-            session.commit()
-        except (InsufficientFunds, IdempotencyConflict, AlreadyReversed, LedgerError) as exc:
-            session.rollback()
+        except LedgerError as exc:
             message = (
                 f"{user.username} does not hold {abs(form.amount.data)} coins."
                 if isinstance(exc, InsufficientFunds)
-                else str(exc)
+                else exc.message
             )
             flash(f"Not adjusted: {message}", "error")
             return self.render("admin/adjust.html", form=form), 409
@@ -328,13 +303,3 @@ def register(admin, db):  # noqa: F811 - the db handed in is goldcoin.extensions
     admin.add_view(AdminActionView(AdminAction, db, name="Audit log", endpoint="audit"))
     admin.add_view(DashboardDataView(name="Dashboard data", endpoint="dashboard", url="/admin/dashboard"))
 
-    # Each domain registers its own views.
-    from goldcoin.community.admin import register_admin as register_community_admin
-    from goldcoin.earning.admin import register_admin as register_earning_admin
-    from goldcoin.payments.admin import register_admin as register_payments_admin
-    from goldcoin.store.admin import register_admin as register_store_admin
-
-    register_earning_admin(admin, db)
-    register_community_admin(admin, db)
-    register_store_admin(admin, db)
-    register_payments_admin(admin, db)

@@ -10,20 +10,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from goldcoin.ledger import open_wallet
 from goldcoin.ledger.models import utcnow
 
+from .errors import AuthError
 from .models import ROLES, ApiToken, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,32}$")
 MIN_PASSWORD = 8
 TOKEN_SCOPES = ("events", "admin")
-
-
-class AuthError(Exception):
-    """Registration or credentials refused; the message is safe to show."""
-
-    def __init__(self, message, field=None, code="bad_request"):
-        super().__init__(message)
-        self.field = field
-        self.code = code  # the API error code: bad_request, or conflict for a taken name
 
 
 def normalize_email(email):

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import NumberRange, Optional
 
-from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db as _db
 
 from .challenges import pay_challenge
@@ -29,13 +29,13 @@ class ChallengeView(SecureModelView):
     @action("pay_winners", "Pay winners", "Pay the prizes set on the entries of the selected challenges?")
     def pay_winners(self, ids):
         for challenge in _db.session.scalars(select(Challenge).where(Challenge.id.in_([int(i) for i in ids]))):
+            # One savepoint per challenge: a refused one leaves the others paid.
             try:
-                results = pay_challenge(_db.session, challenge, actor_id=current_user.id)
+                with _db.session.begin_nested():
+                    results = pay_challenge(_db.session, challenge, actor_id=current_user.id)
             except CommunityError as exc:
-                _db.session.rollback()
                 flash(f"{challenge.title}: {exc}", "error")
                 continue
-            _db.session.commit()
             flash(f"{challenge.title}: paid {sum(r.paid for r in results)} coins to {len(results)} winners.", "success")
 
 
@@ -63,10 +63,10 @@ class EAQueueView(ReadOnlyModelView):
         for ea in _db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.id.in_([int(i) for i in ids]),
                                                                   ExpertAdvisor.status == PENDING)):
             try:
-                paid += verify_ea(_db.session, current_user, ea).paid
+                with _db.session.begin_nested():  # a refused EA leaves the others verified
+                    paid += verify_ea(_db.session, current_user, ea).paid
             except CommunityError as exc:
                 flash(f"{ea.name}: {exc}", "error")
-        _db.session.commit()
         flash(f"Verified; {paid} coins paid to authors. Reject with a reason on /community/eas/queue.", "success")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from goldcoin.earning.service import as_utc
 from goldcoin.earning.settings import get_int, get_setting
-from goldcoin.ledger import ESCROW, system_account_id, transfer, wallet_id
+from goldcoin.ledger import ESCROW, InsufficientFunds, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import utcnow
 
 from .models import AWARDED, OPEN, QUESTION, REFUNDED, Bounty, Post, Vote
@@ -32,22 +32,25 @@ def start_bounty(session, user, thread, amount, days=None, now=None):
     days = days or get_int(session, "bounty_days")
     if session.scalar(select(Bounty.id).where(Bounty.thread_id == thread.id)):
         raise CommunityError("This question already has a bounty.", "conflict")
-    with session.begin_nested():  # a wallet that cannot cover it leaves no bounty behind
-        bounty = Bounty(thread_id=thread.id, owner_id=user.id, amount=amount, status=OPEN,
-                        expires_at=now + timedelta(days=days), created_at=now)
-        session.add(bounty)
-        session.flush()
-        transfer(
-            session,
-            wallet_id(session, user.id),
-            system_account_id(session, ESCROW),
-            amount,
-            kind="bounty.escrow",
-            key=f"bounty:{bounty.id}:escrow",
-            memo=f"Bounty on: {thread.title[:80]}",
-            reference=f"bounty:{bounty.id}",
-            actor_id=user.id,
-        )
+    try:
+        with session.begin_nested():  # a wallet that cannot cover it leaves no bounty behind
+            bounty = Bounty(thread_id=thread.id, owner_id=user.id, amount=amount, status=OPEN,
+                            expires_at=now + timedelta(days=days), created_at=now)
+            session.add(bounty)
+            session.flush()
+            transfer(
+                session,
+                wallet_id(session, user.id),
+                system_account_id(session, ESCROW),
+                amount,
+                kind="bounty.escrow",
+                key=f"bounty:{bounty.id}:escrow",
+                memo=f"Bounty on: {thread.title[:80]}",
+                reference=f"bounty:{bounty.id}",
+                actor_id=user.id,
+            )
+    except InsufficientFunds:
+        raise CommunityError("You do not have enough coins for that bounty.", "insufficient_funds") from None
     return bounty
 
 

@@ -1,6 +1,5 @@
 """flask goldcoin resolve-bounties: refund (or auto-award) expired bounties."""
 import click
-from flask.cli import with_appcontext
 
 from goldcoin.extensions import db
 
@@ -8,7 +7,6 @@ from .bounties import expired_bounties, resolve_expired
 
 
 @click.command("resolve-bounties")
-@with_appcontext
 def resolve_bounties():
     """Resolve every expired open bounty once (refund or top-voted answer, by setting)."""
     done = {"refunded": 0, "awarded": 0}
@@ -16,6 +14,7 @@ def resolve_bounties():
         outcome = resolve_expired(db.session, bounty)
         if outcome:
             done[outcome] += 1
-        # One bounty per transaction: a failure leaves the others resolved.
+        # A batch: one bounty per transaction, so a failure leaves the others
+        # resolved (the group's commit at the end finds nothing left to do).
         db.session.commit()
     click.echo(f"bounties refunded: {done['refunded']}, awarded: {done['awarded']}")

@@ -7,9 +7,12 @@ from sqlalchemy import update
 
 from goldcoin.earning import award
 from goldcoin.earning.settings import get_int
+from goldcoin.ledger import InsufficientFunds
+from goldcoin.store.purchases import buy_item
 from goldcoin.ledger.models import utcnow
 
 from .models import PENDING, REJECTED, VERIFIED, ExpertAdvisor
+from .permissions import ea_item_key
 from .service import CommunityError
 
 EA_EXTENSIONS = (".ex4", ".ex5", ".mq4", ".mq5", ".zip")
@@ -148,3 +151,14 @@ def verify_ea(session, moderator, ea, now=None):
 
 def reject_ea(session, moderator, ea, reason):
     _review(session, moderator, ea, REJECTED, _text(reason, "Reason", 255))
+
+
+def buy_ea(session, buyer, ea):
+    """The member buys a priced EA once; the author gets their share."""
+    try:
+        return buy_item(session, buyer.id, ea_item_key(ea), ea.author_id, ea.price_coins)
+    except InsufficientFunds:
+        raise CommunityError(
+            f"{ea.name} costs {ea.price_coins} coins, more than you have. Top up on the Recharge page.",
+            "insufficient_funds",
+        ) from None

@@ -9,21 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
 from goldcoin.earning import award
-from goldcoin.earning.service import as_utc, get_rule
+from goldcoin.earning.service import as_utc, get_rule, paid_award
 from goldcoin.earning.settings import get_bool, get_int
 from goldcoin.ledger import InsufficientFunds, reverse
 from goldcoin.ledger.models import Account, Transfer, utcnow
 
+from .errors import CommunityError
 from .models import DISCUSSION, QUESTION, Post, Section, Thread, Vote
 from .permissions import may_post_commercial
-
-
-class CommunityError(Exception):
-    """A refused community action; the message is safe to show."""
-
-    def __init__(self, message, code="bad_request"):
-        super().__init__(message)
-        self.code = code
 
 
 def _clean(text, name, max_length):
@@ -135,8 +128,8 @@ def check_quality(session, post, now=None):
 def remove_post(session, moderator, post, reason):
     """A moderator removes a post; a quality reward it earned is clawed back.
 
-    Returns the reversing Posting, None when nothing was paid, or raises
-    InsufficientFunds (nothing written) when the author already spent it.
+    Returns the reversing Posting, None when nothing was paid, or refuses
+    (nothing written) when the author already spent it.
     """
     if not moderator.is_moderator:
         raise CommunityError("Moderators only.", "forbidden")
@@ -149,12 +142,16 @@ def remove_post(session, moderator, post, reason):
     session.expire(post)
     if not claimed:
         raise CommunityError("That post was already removed.", "conflict")
-    paid = session.scalar(
-        select(Transfer).where(Transfer.idempotency_key == f"earn:post_quality:post:{post.id}")
-    )
+    paid = paid_award(session, "post_quality", post.author_id, f"post:{post.id}")
     if paid is None:
         return None
-    return reverse(session, paid.id, memo=f"Clawback: post #{post.id} removed by a moderator", actor_id=moderator.id)
+    try:
+        return reverse(session, paid.id, memo=f"Clawback: post #{post.id} removed by a moderator", actor_id=moderator.id)
+    except InsufficientFunds:
+        raise CommunityError(
+            "The author has already spent the reward; adjust their balance by hand, then remove the post.",
+            "insufficient_funds",
+        ) from None
 
 
 def accept_answer(session, user, thread, post, now=None):

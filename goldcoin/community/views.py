@@ -1,4 +1,6 @@
-"""Community pages. Each view parses the form, calls a domain function, commits once."""
+"""Community pages. Each view parses the form, calls a domain function and
+redirects; a refusal returns to `refusal_goes_to` with its message (see
+goldcoin.core.errors), and the request boundary commits."""
 import os
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
@@ -9,13 +11,13 @@ from sqlalchemy import func, select
 from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
+from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
-from goldcoin.ledger import InsufficientFunds
-from goldcoin.store.purchases import buy_item
 
 from . import bounties, challenges, eas, service
+from .errors import CommunityError
 from .models import PENDING, VERIFIED, Bounty, Challenge, ChallengeEntry, ExpertAdvisor, Post, Section, Thread, Vote
-from .permissions import ea_item_key, may_download_ea, may_post_commercial, may_start_bounty
+from .permissions import may_download_ea, may_post_commercial, may_start_bounty
 
 bp = Blueprint("community", __name__, url_prefix="/community")
 
@@ -31,17 +33,7 @@ def _booster_banner():
 
 
 def _done(message, target, ok=True):
-    db.session.commit()
     flash(message, "success" if ok else "info")
-    return redirect(target)
-
-
-def _refused(exc, target):
-    db.session.rollback()
-    flash(str(exc), "error")
-    status = 403 if getattr(exc, "code", "") == "forbidden" else 303
-    if status == 403:
-        abort(403, str(exc))
     return redirect(target)
 
 
@@ -80,10 +72,8 @@ def new_thread(slug):
     sec = db.session.scalar(select(Section).where(Section.slug == slug))
     if sec is None:
         abort(404)
-    try:
-        thread = service.create_thread(db.session, current_user, sec, request.form.get("title"), request.form.get("body"))
-    except service.CommunityError as exc:
-        return _refused(exc, url_for(".section", slug=slug))
+    refusal_goes_to(url_for(".section", slug=slug))
+    thread = service.create_thread(db.session, current_user, sec, request.form.get("title"), request.form.get("body"))
     return _done("Posted.", url_for(".thread", thread_id=thread.id))
 
 
@@ -111,10 +101,8 @@ def thread(thread_id):
 @login_required
 def reply(thread_id):
     th = _get(Thread, thread_id)
-    try:
-        post = service.reply(db.session, current_user, th, request.form.get("body"))
-    except service.CommunityError as exc:
-        return _refused(exc, url_for(".thread", thread_id=th.id))
+    refusal_goes_to(url_for(".thread", thread_id=th.id))
+    post = service.reply(db.session, current_user, th, request.form.get("body"))
     return _done("Posted.", url_for(".thread", thread_id=th.id) + f"#post-{post.id}")
 
 
@@ -123,10 +111,8 @@ def reply(thread_id):
 def vote(post_id):
     post = _get(Post, post_id)
     target = url_for(".thread", thread_id=post.thread_id) + f"#post-{post.id}"
-    try:
-        service.upvote(db.session, current_user, post)
-    except service.CommunityError as exc:
-        return _refused(exc, target)
+    refusal_goes_to(target)
+    service.upvote(db.session, current_user, post)
     return _done("Upvoted.", target)
 
 
@@ -145,14 +131,8 @@ def remove(post_id):
     target = url_for(".thread", thread_id=post.thread_id)
     if not current_user.is_moderator:
         abort(403)
-    try:
-        clawback = service.remove_post(db.session, current_user, post, request.form.get("reason") or "Removed by a moderator")
-    except service.CommunityError as exc:
-        return _refused(exc, target)
-    except InsufficientFunds:
-        db.session.rollback()
-        flash("The author has already spent the reward; adjust their balance by hand, then remove the post.", "error")
-        return redirect(target)
+    refusal_goes_to(target)
+    clawback = service.remove_post(db.session, current_user, post, request.form.get("reason") or "Removed by a moderator")
     return _done("Post removed" + (f"; {clawback.transfer.amount} coins clawed back." if clawback else "."), target)
 
 
@@ -160,10 +140,8 @@ def remove(post_id):
 @login_required
 def accept(thread_id, post_id):
     th, post = _get(Thread, thread_id), _get(Post, post_id)
-    try:
-        result = service.accept_answer(db.session, current_user, th, post)
-    except service.CommunityError as exc:
-        return _refused(exc, url_for(".thread", thread_id=th.id))
+    refusal_goes_to(url_for(".thread", thread_id=th.id))
+    result = service.accept_answer(db.session, current_user, th, post)
     paid = f" {post.author.username} earned {result.paid} coins." if result and result.paid else ""
     return _done("Answer accepted." + paid, url_for(".thread", thread_id=th.id))
 
@@ -173,19 +151,12 @@ def accept(thread_id, post_id):
 def start_bounty(thread_id):
     th = _get(Thread, thread_id)
     target = url_for(".thread", thread_id=th.id)
+    refusal_goes_to(target)
     try:
         amount = int(request.form.get("amount", ""))
     except ValueError:
-        flash("The bounty must be a whole number of coins.", "error")
-        return redirect(target)
-    try:
-        bounties.start_bounty(db.session, current_user, th, amount)
-    except service.CommunityError as exc:
-        return _refused(exc, target)
-    except InsufficientFunds:
-        db.session.rollback()
-        flash("You do not have enough coins for that bounty.", "error")
-        return redirect(target)
+        raise CommunityError("The bounty must be a whole number of coins.") from None
+    bounties.start_bounty(db.session, current_user, th, amount)
     return _done(f"{amount} coins are now held in escrow for the best answer.", target)
 
 
@@ -194,10 +165,8 @@ def start_bounty(thread_id):
 def award_bounty(bounty_id, post_id):
     bounty, post = _get(Bounty, bounty_id), _get(Post, post_id)
     target = url_for(".thread", thread_id=bounty.thread_id)
-    try:
-        bounties.award_bounty(db.session, current_user, bounty, post)
-    except service.CommunityError as exc:
-        return _refused(exc, target)
+    refusal_goes_to(target)
+    bounties.award_bounty(db.session, current_user, bounty, post)
     return _done(f"Bounty of {bounty.amount} coins awarded to {post.author.username}.", target)
 
 
@@ -232,8 +201,9 @@ def ea_new():
             report_name=report.filename if report and report.filename else None,
             report_data=report.read() if report and report.filename else None,
         )
-    except service.CommunityError as exc:
-        db.session.rollback()
+    except CommunityError as exc:
+        # The form comes back with what was typed and the error beside it; the
+        # 4xx answer rolls the request back.
         status = 413 if exc.code == "payload_too_large" else 400
         return render_template("community/ea_new.html", form=f, error=str(exc), timeframes=eas.TIMEFRAMES), status
     return _done("Uploaded. A moderator will verify it soon.", url_for(".ea_detail", ea_id=ea.id))
@@ -261,15 +231,10 @@ def ea_buy(ea_id):
     ea = _visible_ea(ea_id)
     if ea.status != VERIFIED:
         abort(404)
-    try:
-        buy_item(db.session, current_user.id, ea_item_key(ea), ea.author_id, ea.price_coins)
-    except InsufficientFunds:
-        db.session.rollback()
-        flash(f"{ea.name} costs {ea.price_coins} coins, more than you have. Top up on the Recharge page.", "error")
-        return redirect(url_for("community.ea_detail", ea_id=ea.id))
-    db.session.commit()
-    flash(f"You bought {ea.name}. Download it any time; it is yours.", "success")
-    return redirect(url_for("community.ea_detail", ea_id=ea.id))
+    target = url_for("community.ea_detail", ea_id=ea.id)
+    refusal_goes_to(target)
+    eas.buy_ea(db.session, current_user, ea)
+    return _done(f"You bought {ea.name}. Download it any time; it is yours.", target)
 
 
 @bp.get("/eas/<int:ea_id>/download")
@@ -312,10 +277,8 @@ def ea_verify(ea_id):
     ea = _get(ExpertAdvisor, ea_id)
     if not current_user.is_moderator:
         abort(403)
-    try:
-        result = eas.verify_ea(db.session, current_user, ea)
-    except service.CommunityError as exc:
-        return _refused(exc, url_for(".ea_queue"))
+    refusal_goes_to(url_for(".ea_queue"))
+    result = eas.verify_ea(db.session, current_user, ea)
     return _done(f"Verified {ea.name}; the author earned {result.paid} coins.", url_for(".ea_queue"))
 
 
@@ -325,10 +288,8 @@ def ea_reject(ea_id):
     ea = _get(ExpertAdvisor, ea_id)
     if not current_user.is_moderator:
         abort(403)
-    try:
-        eas.reject_ea(db.session, current_user, ea, request.form.get("reason"))
-    except service.CommunityError as exc:
-        return _refused(exc, url_for(".ea_queue"))
+    refusal_goes_to(url_for(".ea_queue"))
+    eas.reject_ea(db.session, current_user, ea, request.form.get("reason"))
     return _done(f"Rejected {ea.name}.", url_for(".ea_queue"))
 
 
@@ -358,10 +319,8 @@ def challenge_enter(challenge_id):
     target = url_for(".challenge_detail", challenge_id=ch.id)
     post_id = request.form.get("post_id", type=int)
     ea_id = request.form.get("ea_id", type=int)
-    try:
-        challenges.enter_challenge(db.session, current_user, ch, post_id=post_id, ea_id=ea_id, note=request.form.get("note", ""))
-    except service.CommunityError as exc:
-        return _refused(exc, target)
+    refusal_goes_to(target)
+    challenges.enter_challenge(db.session, current_user, ch, post_id=post_id, ea_id=ea_id, note=request.form.get("note", ""))
     return _done("You are in. Good luck!", target)
 
 
@@ -372,6 +331,5 @@ def challenge_enter(challenge_id):
 def referral():
     code = referral_code_for(db.session, current_user.id)
     referred = db.session.scalar(select(func.count(Referral.id)).where(Referral.referrer_id == current_user.id))
-    db.session.commit()
     link = current_app.config["GOLDCOIN_PUBLIC_URL"].rstrip("/") + url_for("auth.register", ref=code)
     return render_template("community/referral.html", code=code, link=link, referred=referred)

@@ -2,7 +2,7 @@
 from flask_admin import expose
 from wtforms.validators import NumberRange, Optional
 
-from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db as _db
 
 from .models import BoosterCampaign, EarningRule, EarningSetting, ExternalEvent, PersonalBooster, Referral
@@ -29,8 +29,7 @@ class RuleView(SecureModelView):
     @expose("/")
     def index_view(self):
         # A fresh install shows the brief's defaults, ready to edit.
-        ensure_default_rules(_db.session)
-        _db.session.commit()
+        ensure_default_rules(_db.session)  # the request boundary commits them
         return super().index_view()
 
 

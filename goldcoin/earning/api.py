@@ -1,13 +1,12 @@
 """POST /api/v1/events: activity from an existing forum (API.md, "Activity events")."""
 from flask import current_app, jsonify
 
-from goldcoin.api.blueprint import bp
-from goldcoin.api.errors import ApiError
-from goldcoin.api.parse import json_body
+from goldcoin.core.api import bp
+from goldcoin.core.parse import json_body
 from goldcoin.extensions import db, limiter
 from goldcoin.security import token_required
 
-from .events import EventError, process_event
+from .events import process_event
 
 
 def _events_limit():
@@ -19,11 +18,7 @@ def _events_limit():
 @token_required("events")
 def post_event():
     data = json_body()
-    try:
-        outcome = process_event(db.session, data)
-    except EventError as exc:
-        raise ApiError("bad_request", str(exc)) from None
-    db.session.commit()
+    outcome = process_event(db.session, data)
     # A replayed id answers what the first delivery paid (and pays nothing more),
     # so a forum retrying after a timeout sees the same result.
     return jsonify(event_id=outcome.event_id, awarded=outcome.awarded, replayed=outcome.replayed), 202

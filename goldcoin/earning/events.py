@@ -15,14 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from goldcoin.auth.models import User
 from goldcoin.ledger import open_wallet
 
+from .errors import EventError
 from .models import ExternalEvent, ExternalMember
 from .service import award, get_rule
 
 EVENT_TYPES = ("post.upvoted", "ea.verified", "solution.accepted", "bounty.awarded", "challenge.won", "member.referred")
-
-
-class EventError(ValueError):
-    """The event is malformed; the message says what is wrong."""
 
 
 class EventOutcome(NamedTuple):

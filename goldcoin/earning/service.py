@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from goldcoin.ledger import MINT, IdempotencyConflict, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import Account, Transfer, utcnow
 
+from .errors import UnknownRule
 from .models import BoosterCampaign, EarningCounter, EarningRule, PersonalBooster
 from .settings import get_decimal
 
@@ -46,10 +47,6 @@ DEFAULT_RULES = [
          share_percent=Decimal("5"), window_days=90,
          description="A share of the coins a referred member buys within the window."),
 ]
-
-
-class UnknownRule(LookupError):
-    pass
 
 
 class AwardResult(NamedTuple):
@@ -149,6 +146,16 @@ def award_key(rule, user_id, object_key):
     if rule.once_per_object:
         return f"earn:{rule.code}:{object_key}"
     return f"earn:{rule.code}:{object_key}:user:{user_id}"
+
+
+def paid_award(session, rule_code, user_id, object_key):
+    """The transfer that paid `user_id` under `rule_code` for `object_key`, or
+    None. Both key forms are looked up: an admin may have toggled the rule's
+    `once_per_object` since the award was paid."""
+    keys = (f"earn:{rule_code}:{object_key}", f"earn:{rule_code}:{object_key}:user:{user_id}")
+    return session.scalars(
+        select(Transfer).where(Transfer.idempotency_key.in_(keys)).order_by(Transfer.id)
+    ).first()
 
 
 def _ensure_counter(session, user_id, rule_code, day):

@@ -1,8 +1,8 @@
 from flask import request
 
-from goldcoin.api.blueprint import bp
-from goldcoin.api.errors import ApiError
-from goldcoin.api.parse import query_int
+from goldcoin.core.api import bp
+from goldcoin.core.errors import ApiError
+from goldcoin.core.parse import query_int
 from goldcoin.extensions import db
 
 from .service import PERIODS, top_earners

@@ -30,3 +30,11 @@ from .service import (
     transfer,
     wallet_id,
 )
+
+
+def init_app(app):
+    from goldcoin.core.cli import add_commands
+
+    from .cli import reconcile_cmd
+
+    add_commands(reconcile_cmd)

@@ -3,11 +3,8 @@ from datetime import datetime, timezone
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
+from goldcoin.core.time import utcnow  # noqa: F401 - re-exported for the models that import it here
 from goldcoin.extensions import db
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 WALLET = "wallet"

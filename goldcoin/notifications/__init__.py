@@ -1,2 +1,9 @@
 """In-site notifications and email, sent only after the database commit."""
 from .service import notify, unread_count  # noqa: F401
+
+
+def init_app(app):
+    from . import api, email  # noqa: F401 - api adds /api/v1/me/notifications*; email is the after-commit mailer
+    from .views import bp
+
+    app.register_blueprint(bp)

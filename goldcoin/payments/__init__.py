@@ -1,1 +1,15 @@
 """Buying coins: packages, bonus tiers, CoinPayments orders, IPNs, the simulator."""
+
+
+def init_app(app):
+    from goldcoin.core.admin import site_of
+    from goldcoin.core.cli import add_commands
+    from goldcoin.extensions import db
+
+    from .admin import register_admin
+    from .cli import COMMANDS
+    from .views import bp
+
+    app.register_blueprint(bp)
+    register_admin(site_of(app), db)
+    add_commands(*COMMANDS)

@@ -4,7 +4,7 @@ from flask import current_app, flash
 from flask_admin.actions import action
 from markupsafe import Markup, escape
 
-from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 
 from .coinpayments import CoinPaymentsError
 from .models import PENDING, BonusTier, IpnRecord, RechargeOrder, RechargePackage

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from goldcoin.api.blueprint import bp as api_bp
-from goldcoin.api.errors import ApiError
-from goldcoin.api.parse import get_int, get_str, json_body
+from goldcoin.core.api import bp as api_bp
+from goldcoin.core.errors import ApiError
+from goldcoin.core.parse import get_int, get_str, json_body
 from goldcoin.extensions import db, limiter
 from goldcoin.security import csrf_exempt, login_required_json
 

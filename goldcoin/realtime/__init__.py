@@ -10,6 +10,8 @@ def room_of(user_id):
 
 
 def init_app(app):
+    from . import pushes  # noqa: F401 - registers the after-commit pushes
+
     @socketio.on("connect")
     def _connect(auth=None):
         # login_required does not apply to socket handlers: refuse here.

@@ -8,7 +8,7 @@ from flask_admin.actions import action
 from sqlalchemy import select
 from wtforms.validators import Optional, ValidationError
 
-from goldcoin.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db
 
 from .errors import StoreError
@@ -79,12 +79,11 @@ class RewardView(SecureModelView):
             upload = request.files.get("file")
             try:
                 document = json.loads((upload.read() if upload else b"").decode("utf-8"))
-                created, updated = import_rewards(db.session, document)
+                with db.session.begin_nested():  # a refused file imports nothing
+                    created, updated = import_rewards(db.session, document)
             except (ValueError, StoreError) as exc:
-                db.session.rollback()
                 flash(f"Import failed: {exc}", "error")
             else:
-                db.session.commit()
                 flash(f"Rewards imported: {created} created, {updated} updated.", "success")
                 return redirect(url_for(".index_view"))
         return self.render("store/admin/reward_import.html")

@@ -2,19 +2,13 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from goldcoin.api.blueprint import bp
-from goldcoin.api.errors import ApiError
-from goldcoin.api.parse import json_body, optional_json_body
+from goldcoin.core.api import bp
+from goldcoin.core.parse import json_body, optional_json_body
 from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.security import admin_required_json, login_required_json
 
-from .errors import StoreError
 from .service import create_reward, export_rewards, import_rewards, list_rewards, redeem_reward, reward_json
-
-
-def _api_error(exc):
-    return ApiError(exc.code, str(exc))
 
 
 def reward_public_json(reward):
@@ -41,10 +35,7 @@ def rewards():
 def redeem(reward_id):
     optional_json_body()  # a body is allowed but says nothing
     key = request.headers.get("Idempotency-Key") or None
-    try:
-        result = redeem_reward(db.session, current_user.id, reward_id, key)
-    except StoreError as exc:
-        raise _api_error(exc) from None
+    result = redeem_reward(db.session, current_user.id, reward_id, key)
     balance = balance_of(db.session, wallet_id(db.session, current_user.id))
     redemption = result.redemption
     body = {
@@ -54,7 +45,6 @@ def redeem(reward_id):
         "balance": int(balance),
         "replayed": result.replayed,
     }
-    db.session.commit()
     return body, 201
 
 
@@ -64,17 +54,12 @@ def admin_create_reward():
     """One reward `{name, cost, kind, ...}` -> 201; or `{"rewards": [...]}` (the
     brief's import shape) -> 200 {created, updated}."""
     data = json_body()
-    try:
-        if "rewards" in data:
-            created, updated = import_rewards(db.session, data)
-            db.session.commit()
-            return {"created": created, "updated": updated}, 200
-        reward = create_reward(db.session, data)
-    except StoreError as exc:
-        raise _api_error(exc) from None
+    if "rewards" in data:
+        created, updated = import_rewards(db.session, data)
+        return {"created": created, "updated": updated}, 200
+    reward = create_reward(db.session, data)
     body = reward_json(reward)
     body["cost"] = reward.cost
-    db.session.commit()
     return body, 201
 
 

@@ -1,7 +1,8 @@
 """Store errors. Each carries the API.md error code it answers with."""
+from goldcoin.core.errors import DomainError
 
 
-class StoreError(Exception):
+class StoreError(DomainError):
     code = "bad_request"
 
 
@@ -32,4 +33,7 @@ class InvalidTitle(StoreError):
 
 
 class NotEntitled(StoreError):
-    code = "forbidden"
+    """The member lacks an entitlement the store sells: a state they can
+    change by buying it (409, back to the form), not a 403 of who they are."""
+
+    code = "conflict"

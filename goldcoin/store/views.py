@@ -4,11 +4,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from goldcoin.auth.models import User
+from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 
 from . import entitlements
-from .errors import StoreError
 from .models import KINDS_WITH_CODE, MemberTitle, Redemption
 from .service import list_rewards
 
@@ -68,13 +68,8 @@ def redeem_page():
 @bp.post("/store/title")
 @login_required
 def set_title():
-    try:
-        title = entitlements.set_title(db.session, current_user.id, request.form.get("title", ""))
-    except StoreError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("store.store_page") + "#title-form")
-    db.session.commit()
+    refusal_goes_to(url_for("store.store_page") + "#title-form")
+    title = entitlements.set_title(db.session, current_user.id, request.form.get("title", ""))
     flash(f"Your title is now “{title}”.", "success")
     return redirect(url_for("store.store_page"))
 

@@ -6,8 +6,8 @@ import io
 
 from sqlalchemy import select
 
-from goldcoin.admin import SecureModelView
-from goldcoin.admin.models import AdminAction
+from goldcoin.core.admin import SecureModelView
+from goldcoin.core.audit import AdminAction
 from goldcoin.auth.models import ApiToken, User
 from goldcoin.ledger import ADJUSTMENTS, reconcile, system_account_id, wallet_id
 from goldcoin.ledger.models import Account, Transfer

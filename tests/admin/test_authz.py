@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from goldcoin.admin import CSRFForm, SecureModelView, _RoleGate
+from goldcoin.core.admin import CSRFForm, SecureModelView, _RoleGate
 
 ARGS = {"export_type": "csv", "transfer_id": 1, "id": 1}
 

@@ -1,0 +1,130 @@
+"""Base classes of every domain's admin views (Flask-Admin). Every view checks
+the role on every request.
+
+- `SecureModelView`: role-gated, CSRF-protected forms, and every create / edit /
+  delete written to the audit log (`AdminAction`) in the same transaction.
+- `ReadOnlyModelView`: the same without create / edit / delete.
+- `SecureBaseView`: role-gated custom pages (their forms use `CSRFForm`).
+Set `allow_moderators = True` on a view that moderators may open too.
+"""
+from flask import abort, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import SecureForm
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.csrf.core import CSRF
+from wtforms.validators import ValidationError
+
+from goldcoin.extensions import db
+
+from . import audit
+
+
+class _FlaskWTFCSRF(CSRF):
+    """Flask-WTF's session token in the `csrf_token` field, so that admin forms
+    pass the app-wide CSRF check (goldcoin.security) and their own validation."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        return generate_csrf()
+
+    def validate_csrf_token(self, form, field):
+        try:
+            validate_csrf(field.data)
+        except ValidationError as exc:
+            raise ValidationError(exc.args[0] if exc.args else "The CSRF token is invalid.") from None
+
+
+class CSRFForm(SecureForm):
+    """Flask-Admin's SecureForm, carrying Flask-WTF's CSRF token."""
+
+    class Meta(SecureForm.Meta):
+        csrf = True
+        csrf_class = _FlaskWTFCSRF
+        csrf_field_name = "csrf_token"
+
+
+class _RoleGate:
+    """Admins always; moderators only where `allow_moderators` is set.
+
+    Flask-Admin calls is_accessible() before every exposed method of a view
+    (BaseView._handle_view), so the check runs on every request."""
+
+    allow_moderators = False
+
+    def is_accessible(self):
+        if not current_user.is_authenticated or not current_user.is_active:
+            return False
+        if current_user.is_admin:
+            return True
+        return bool(self.allow_moderators and current_user.is_moderator)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403, "Admins only.")
+
+
+def actor_id():
+    return current_user.id if current_user.is_authenticated else None
+
+
+class SecureIndexView(_RoleGate, AdminIndexView):
+    allow_moderators = True
+
+
+class SecureBaseView(_RoleGate, BaseView):
+    """A role-gated custom admin page."""
+
+
+class SecureModelView(_RoleGate, ModelView):
+    """Base of every model view: role-gated, CSRF-protected forms, audited changes.
+
+    The audit entry is added inside Flask-Admin's own transaction (before its
+    commit), so a change is never committed without its entry. Subclasses may
+    override on_model_change/after_model_change freely; the audit hooks below
+    wrap Flask-Admin's internal call sites, not those hooks.
+    """
+
+    form_base_class = CSRFForm
+    can_view_details = True
+    page_size = 50
+
+    def _on_model_change(self, form, model, is_created):
+        super()._on_model_change(form, model, is_created)
+        changes = audit.pending_changes(model)
+        session = db.session
+        session.flush()
+        self.audit_change(session, model, changes, is_created)
+
+    def audit_change(self, session, model, changes, is_created):
+        """Write the audit entry of a create/edit. Override to add specific entries."""
+        audit.record(
+            session,
+            actor_id(),
+            "model.create" if is_created else "model.edit",
+            audit.target_of(model),
+            view=self.endpoint,
+            changes=audit.redact(changes),
+        )
+
+    def delete_model(self, model):
+        target = audit.target_of(model)
+        values = audit.redact(audit.snapshot(model))
+        try:
+            audit.record(db.session, actor_id(), "model.delete", target, view=self.endpoint, values=values)
+        except Exception:
+            db.session.rollback()
+            raise
+        return super().delete_model(model)
+
+
+class ReadOnlyModelView(SecureModelView):
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+
+def site_of(app):
+    """The app's Flask-Admin site, to which each domain adds its views."""
+    return app.extensions["goldcoin_admin"]

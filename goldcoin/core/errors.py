@@ -1,0 +1,141 @@
+"""One error root for the whole product, and the one place that answers it.
+
+A domain raises a `DomainError` subclass whose `code` is an API.md error code;
+the handler below rolls the request back and answers `{"error", "message"}`
+under /api, a flash and a redirect back for a page's form, or the error page.
+Views never translate domain errors by hand.
+"""
+from urllib.parse import urlsplit
+
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+# API.md error codes and their HTTP status.
+STATUS = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "insufficient_funds": 409,
+    "conflict": 409,
+    "out_of_stock": 409,
+    "limit_reached": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "bad_gateway": 502,
+    "unavailable": 503,
+}
+
+# The code of a bare HTTP status (abort(404) and the like).
+HTTP_CODES = {status: code for code, status in STATUS.items() if status != 409}
+HTTP_CODES[409] = "conflict"
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class DomainError(Exception):
+    """Base of every refusal a member, an admin or a client may see.
+
+    `code` is the API.md error code (it never changes with language); the
+    message is safe to show. Subclasses set a default `code`."""
+
+    code = "bad_request"
+
+    def __init__(self, message="", code=None, status=None):
+        super().__init__(message)
+        self.message = message or (self.__doc__ or "").strip().split("\n")[0]
+        if code is not None:
+            self.code = code
+        self._status = status
+
+    @property
+    def status(self):
+        return self._status or STATUS.get(self.code, 400)
+
+
+class ApiError(DomainError):
+    """A refusal by the HTTP layer itself (bad JSON, a missing token, ...)."""
+
+    def __init__(self, code, message, status=None):
+        super().__init__(message, code=code, status=status)
+
+
+def is_api_request():
+    return request.path.startswith("/api/")
+
+
+def error_response(code, message, status=None):
+    response = jsonify(error=code, message=message)
+    response.status_code = status or STATUS.get(code, 400)
+    return response
+
+
+def error_page(status, message):
+    return render_template("error.html", code=status, message=message), status
+
+
+def refusal_goes_to(url):
+    """Where a page's form returns with the message if the domain refuses it."""
+    g.goldcoin_refusal_target = url
+
+
+def _back_to_form():
+    """Where a refused form post returns: the page the view named, else the
+    page it came from (same site only, so the referrer cannot send the member
+    elsewhere), else home."""
+    if g.get("goldcoin_refusal_target"):
+        return g.goldcoin_refusal_target
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if referrer and parts.netloc == request.host:
+        return referrer
+    return url_for("web.home")
+
+
+def answer_domain_error(exc):
+    from .transaction import rollback_request
+
+    rollback_request()
+    if is_api_request():
+        return error_response(exc.code, exc.message, exc.status)
+    if request.method in UNSAFE and exc.status not in (403, 404):
+        # A refused form: back to it, with the reason. (Who may not do it at
+        # all, or what does not exist, gets the error page.)
+        flash(exc.message, "error")
+        return redirect(_back_to_form())
+    return error_page(exc.status, exc.message)
+
+
+def _answer_http(exc):
+    if is_api_request():
+        code = HTTP_CODES.get(exc.code, "bad_request" if exc.code < 500 else "internal_error")
+        return error_response(code, exc.description, exc.code)
+    return error_page(exc.code, exc.description)
+
+
+def _answer_internal(exc):
+    from .transaction import rollback_request
+
+    rollback_request()
+    message = "Something went wrong on our side."
+    if is_api_request():
+        return error_response("internal_error", message, 500)
+    return error_page(500, message)
+
+
+def _answer_rate_limited(exc):
+    # Flask-Limiter's description is the bare limit ("10 per 1 minute").
+    message = f"Too many attempts ({exc.description}). Please wait a moment and try again."
+    if is_api_request():
+        return error_response("rate_limited", message, 429)
+    return error_page(429, message)
+
+
+def init_app(app):
+    app.register_error_handler(DomainError, answer_domain_error)
+    app.register_error_handler(429, _answer_rate_limited)
+    app.register_error_handler(HTTPException, _answer_http)
+    app.register_error_handler(500, _answer_internal)

@@ -1,0 +1,147 @@
+"""Member pages: home, profiles, history; and register, log in, log out.
+Each view: call a domain function, render. The JSON twins live in `api`."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from goldcoin.auth.models import User
+from goldcoin.auth.errors import AuthError
+from goldcoin.auth.service import authenticate, register_member
+from goldcoin.earning.referrals import record_referral
+from goldcoin.extensions import db, limiter
+from goldcoin.leaderboard import top_earners
+from goldcoin.ledger import history, wallet_id
+from .history import balance_series, history_csv
+from .service import member_summary
+
+bp = Blueprint("web", __name__)
+auth_bp = Blueprint("auth", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("web/home.html", top=top_earners(db.session, 10))
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return render_template(
+        "web/profile.html",
+        member=member_summary(current_user),
+        top=top_earners(db.session, 10),
+        recent=history(db.session, wallet_id(db.session, current_user.id), limit=10),
+        own=True,
+    )
+
+
+@bp.get("/u/<username>")
+def public_profile(username):
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        abort(404, "No such member.")
+    own = current_user.is_authenticated and current_user.id == user.id
+    return render_template(
+        "web/profile.html",
+        member=member_summary(user),
+        top=top_earners(db.session, 10),
+        recent=None,
+        own=own,
+    )
+
+
+HISTORY_PAGE = 50
+
+
+@bp.get("/history")
+@login_required
+def history_page():
+    before = request.args.get("before", type=int)
+    rows = history(db.session, wallet_id(db.session, current_user.id), limit=HISTORY_PAGE, before=before)
+    return render_template(
+        "web/history.html",
+        member=member_summary(current_user),
+        rows=rows,
+        next_before=rows[-1][0].id if len(rows) == HISTORY_PAGE else None,
+        series=balance_series(db.session, current_user.id),
+    )
+
+
+@bp.get("/history.csv")
+@login_required
+def history_export():
+    return Response(
+        history_csv(db.session, current_user.id),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=goldcoin-history-{current_user.username}.csv"},
+    )
+
+
+# ------------------------------------------------------------------ sign up, log in, log out
+
+
+def _safe_next(target):
+    """Only redirect to our own paths after login (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@auth_bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.profile"))
+    error = None
+    if request.method == "POST":
+        try:
+            user = register_member(
+                db.session,
+                request.form.get("username", "").strip(),
+                request.form.get("email", "").strip(),
+                request.form.get("password", ""),
+            )
+        except AuthError as exc:
+            error = str(exc)  # shown beside the form; the 400 rolls the request back
+        else:
+            record_referral(db.session, user.id, request.form.get("referral_code") or request.args.get("ref"))
+            login_user(user)
+            flash(f"Welcome to Gold Coin, {user.username}!", "success")
+            return redirect(url_for("web.profile"))
+    return render_template("auth/register.html", error=error, form=request.form), 400 if error else 200
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.profile"))
+    error = None
+    if request.method == "POST":
+        user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
+        if user is None:
+            error = "Wrong username or password."
+        elif not user.is_active:
+            error = "This account is banned."
+        else:
+            login_user(user, remember=bool(request.form.get("remember")))
+            return redirect(_safe_next(request.args.get("next")) or url_for("web.profile"))
+    return render_template("auth/login.html", error=error, form=request.form), 401 if error else 200
+
+
+@auth_bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    # Logging out changes state, so it takes a POST with a CSRF token; a GET
+    # (an old bookmark) shows the button.
+    if request.method == "POST":
+        logout_user()
+        flash("You are logged out.", "info")
+        return redirect(url_for("web.home"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    return render_template("auth/logout.html")
