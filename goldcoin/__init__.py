@@ -49,10 +49,11 @@ def _init_domains(app):
     commands and after-commit subscribers with the app."""
     from . import (admin, cli, community, earning, leaderboard, ledger, members, notifications, ops, payments,
                    realtime, store)
-    from .core import api, errors, transaction
+    from .core import api, errors, hardening, transaction
 
     transaction.init_app(app)  # first: its after_request runs last, after every other hook
     errors.init_app(app)
+    hardening.init_app(app)
     cli.init_app(app)
     ops.init_app(app)
     admin.init_app(app)  # before the domains: they add their views to its site

@@ -36,6 +36,12 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not take login, the events API or order creation down:
+    # limits fall back to per-process memory (still limiting, per worker) and
+    # Flask-Limiter logs the switch and returns to Redis once it answers again.
+    # Fail-open would let a Redis outage switch brute-force protection off.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     # Where uploaded files live: outside static/, served only through views.

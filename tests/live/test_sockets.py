@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import pytest
 import requests
 import socketio
+from playwright.sync_api import expect
 
 from goldcoin.payments.simulator import Simulator, SimulatorAccount
 from tests.support.browser import chromium_context
@@ -261,7 +262,8 @@ def test_profile_page_updates_without_reload(stack):
         page.evaluate("window.__seen = []; document.addEventListener('goldcoin:balance', e => window.__seen.push(e.detail))")
         page.wait_for_selector("body[data-live='connected']", timeout=WAIT * 1000)
         adjust(stack["b"], stack["token"], uid, 123, "from process B")
-        page.wait_for_function("document.getElementById('coins-count').textContent === '123'", timeout=WAIT * 1000)
+        # expect() rather than wait_for_function(string): the page's CSP forbids eval.
+        expect(page.locator("#coins-count")).to_have_text("123", timeout=WAIT * 1000)
         assert page.text_content("#header-balance").strip() == "123"
         assert page.evaluate("window.__seen")[0]["delta"] == 123
         assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
@@ -272,7 +274,7 @@ def test_profile_page_updates_without_reload(stack):
         adjust(stack["b"], stack["token"], uid, 77, "while away")
         assert page.text_content("#coins-count").strip() == "123"
         page.evaluate("window.goldcoin.socket.connect()")
-        page.wait_for_function("document.getElementById('coins-count').textContent === '200'", timeout=WAIT * 1000)
+        expect(page.locator("#coins-count")).to_have_text("200", timeout=WAIT * 1000)
 
         # The leaderboard page reorders itself when this member overtakes the leader.
         board = context.new_page()
@@ -281,8 +283,8 @@ def test_profile_page_updates_without_reload(stack):
         leader = requests.get(stack["a"] + "/api/v1/leaderboard?period=all&limit=1").json()["items"]
         coins = (leader[0]["coins"] if leader else 0) + 5
         earn_in_other_process(stack, uid, coins, f"overtake:{uid}")
-        board.wait_for_function(
-            f"document.querySelector('#leaderboard-list li').dataset.userId === '{uid}'", timeout=WAIT * 1000)
+        expect(board.locator("#leaderboard-list li").first).to_have_attribute(
+            "data-user-id", str(uid), timeout=WAIT * 1000)
         assert board.text_content("#leaderboard-list li .coins").strip() == str(coins)
 
 
