@@ -6,12 +6,11 @@ from typing import NamedTuple
 from sqlalchemy import exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
-from goldcoin.ledger import SINK, on_reversal, system_account_id, transfer, wallet_id
+from goldcoin.ledger import SINK, lock_accounts, on_reversal, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import Transfer, utcnow
 
 from . import entitlements
 from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
-from .locks import lock_accounts
 from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Redemption, Reward
 
 REDEEM_KIND = "redeem"
