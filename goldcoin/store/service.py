@@ -41,6 +41,26 @@ def _replay(session, key, reward_id):
     return RedeemResult(redemption, True)
 
 
+def _counts_toward_limit():
+    """A redemption counts toward its reward's per-member limit unless it was
+    reversed (refunded)."""
+    return ~exists().where(Transfer.reverses_id == Redemption.transfer_id)
+
+
+def limits_reached(session, user_id, rewards):
+    """Ids of the `rewards` whose per-member limit the member has reached, by
+    the rule redeem_reward enforces: what the store shows instead of Redeem."""
+    limits = {r.id: r.per_user_limit for r in rewards if r.per_user_limit is not None}
+    if user_id is None or not limits:
+        return set()
+    held = session.execute(
+        select(Redemption.reward_id, func.count(Redemption.id))
+        .where(Redemption.user_id == user_id, Redemption.reward_id.in_(limits), _counts_toward_limit())
+        .group_by(Redemption.reward_id)
+    ).all()
+    return {reward_id for reward_id, n in held if n >= limits[reward_id]}
+
+
 def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
     """Spend the reward's cost and grant its effect; all of it or nothing.
 
@@ -83,12 +103,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
         mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
         count = session.scalar(select(func.count(Redemption.id)).where(*mine))
         if reward.per_user_limit is not None:
-            # A reversed (refunded) redemption does not count toward the limit.
-            held = session.scalar(
-                select(func.count(Redemption.id)).where(
-                    *mine, ~exists().where(Transfer.reverses_id == Redemption.transfer_id)
-                )
-            )
+            held = session.scalar(select(func.count(Redemption.id)).where(*mine, _counts_toward_limit()))
             if held >= reward.per_user_limit:
                 raise LimitReached(f"You have redeemed {reward.name} {held} time(s); the limit is {reward.per_user_limit}.")
         taken = session.execute(
