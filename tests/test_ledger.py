@@ -237,10 +237,12 @@ def test_a_transfer_is_three_statements_that_the_engines_events_see(session, wal
     transfer(session, mint, alice, 5, kind="earn.x", key="fund")
     session.commit()
     balance_of(session, alice)  # the transaction is begun before we count
+    ours = session.connection()
     seen = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
+        if conn is ours:  # not another thread's work (a leaderboard tick, say)
+            seen.append(" ".join(statement.split()))
 
     engine = session.get_bind()
     event.listen(engine, "before_cursor_execute", record)
