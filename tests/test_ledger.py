@@ -1,6 +1,6 @@
 """The ledger as worked examples: each test reads like an accounting scenario."""
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from goldcoin.aftercommit import subscribe, _subscribers
 from goldcoin.ledger import (
@@ -227,3 +227,36 @@ def test_a_rolled_back_savepoint_drops_only_its_own_events(session, wallets, see
     session.commit()
     assert [w["user_id"] for e in seen_events for w in e["wallets"]] == [session.get(Account, alice).user_id]
     assert balance_of(session, bob) == 0
+
+
+def test_a_transfer_is_three_statements_that_the_engines_events_see(session, wallets):
+    """The ledger's driver SQL goes through the engine, so cursor events (and
+    with them logging and query counting) see it: an insert and two updates."""
+    alice, bob = wallets
+    mint = system_account_id(session, MINT)
+    transfer(session, mint, alice, 5, kind="earn.x", key="fund")
+    session.commit()
+    balance_of(session, alice)  # the transaction is begun before we count
+    ours = session.connection()
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if conn is ours:  # not another thread's work (a leaderboard tick, say)
+            seen.append(" ".join(statement.split()))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        transfer(session, alice, bob, 3, kind="gift", key="gift:1")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    session.commit()
+
+    assert len(seen) == 3, seen
+    assert seen[0].startswith("INSERT INTO transfers")
+    debit = [s for s in seen if s.startswith("UPDATE accounts SET balance = balance -")]
+    credit = [s for s in seen if s.startswith("UPDATE accounts SET balance = balance +")]
+    assert len(debit) == 1 and "balance >=" in debit[0] and len(credit) == 1
+    # In account-id order: the lower id is updated first, whichever way the coins go.
+    assert seen[1] == (debit[0] if alice < bob else credit[0])
+    assert (balance_of(session, alice), balance_of(session, bob)) == (2, 3)

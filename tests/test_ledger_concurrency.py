@@ -2,10 +2,22 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from goldcoin.extensions import db
-from goldcoin.ledger import SINK, InsufficientFunds, Transfer, balance_of, reconcile, system_account_id, transfer, wallet_id
+from goldcoin.ledger import (
+    SINK,
+    InsufficientFunds,
+    Transfer,
+    balance_of,
+    lock_accounts,
+    reconcile,
+    system_account_id,
+    transfer,
+    wallet_id,
+)
 
 
 def spend_concurrently(app, wallet, threads, attempts, cost):
@@ -103,3 +115,24 @@ def test_concurrent_postings_of_one_key_pay_once(app, make_user):
     assert sorted(replays) == [False] + [True] * 7
     with app.app_context():
         assert balance_of(db.session, wallet) == 10
+
+
+@pytest.mark.postgresql_only
+def test_locked_accounts_stay_locked_until_the_holder_commits(app, make_user, db_kind):
+    """lock_accounts is what store and earning rely on to check-then-post:
+    while one transaction holds a wallet, nobody else's transfer moves it."""
+    assert db_kind == "postgresql", "run this test in the PostgreSQL pass (--db postgresql)"
+    alice, bob = make_user(coins=10), make_user()
+    with app.app_context():
+        engine = db.engine
+    with Session(bind=engine) as holder, Session(bind=engine) as other:
+        a, b = wallet_id(holder, alice.id), wallet_id(holder, bob.id)
+        lock_accounts(holder, [b, a, b])  # any order and repeats: taken once each, by id
+        other.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock"):
+            transfer(other, a, b, 1, kind="gift", key="while-locked")
+        other.rollback()
+        holder.commit()
+        transfer(other, a, b, 1, kind="gift", key="after-commit")
+        other.commit()
+        assert (balance_of(other, a), balance_of(other, b)) == (9, 1)

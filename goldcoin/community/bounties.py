@@ -1,11 +1,12 @@
 """Bounties: coins held in `escrow` until the bounty resolves, exactly once.
 
-Resolving is a conditional UPDATE of the bounty's status from `open`; of two
-concurrent resolutions only one changes a row, and only that one moves coins.
+Resolving is the bounty machine's transition out of `open` (.status), a
+conditional UPDATE; of two concurrent resolutions only one changes a row, and
+only that one moves coins.
 """
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from goldcoin.earning.service import as_utc
 from goldcoin.earning.settings import get_int, get_setting
@@ -15,6 +16,7 @@ from goldcoin.ledger.models import utcnow
 from .models import AWARDED, OPEN, QUESTION, REFUNDED, Bounty, Post, Vote
 from .permissions import may_start_bounty
 from .service import CommunityError, first_post_id
+from .status import BOUNTY, IllegalTransition
 
 
 def start_bounty(session, user, thread, amount, days=None, now=None):
@@ -54,16 +56,6 @@ def start_bounty(session, user, thread, amount, days=None, now=None):
     return bounty
 
 
-def _claim(session, bounty, status, now, post_id=None, extra=()):
-    stmt = update(Bounty).where(Bounty.id == bounty.id, Bounty.status == OPEN, *extra)
-    claimed = session.execute(
-        stmt.values(status=status, resolved_at=now, awarded_post_id=post_id),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    session.expire(bounty)
-    return bool(claimed)
-
-
 def _pay_winner(session, bounty, post, actor_id=None):
     posting = transfer(
         session,
@@ -96,8 +88,7 @@ def award_bounty(session, user, bounty, post, now=None):
     if user.id != bounty.owner_id:
         raise CommunityError("Only the bounty's owner can award it.", "forbidden")
     _check_answer(session, bounty, post)
-    if not _claim(session, bounty, AWARDED, as_utc(now) or utcnow(), post.id):
-        raise CommunityError("This bounty has been resolved already.", "conflict")
+    BOUNTY.transition(session, bounty, AWARDED, resolved_at=as_utc(now) or utcnow(), awarded_post_id=post.id)
     return _pay_winner(session, bounty, post, actor_id=user.id)
 
 
@@ -123,13 +114,16 @@ def resolve_expired(session, bounty, now=None):
     if bounty.status != OPEN or as_utc(bounty.expires_at) > now:
         return None
     winner = top_voted_answer(session, bounty) if get_setting(session, "bounty_expiry_policy") == "top_voted" else None
+    try:
+        if winner is not None:
+            BOUNTY.transition(session, bounty, AWARDED, resolved_at=now, awarded_post_id=winner.id)
+        else:
+            BOUNTY.transition(session, bounty, REFUNDED, resolved_at=now)
+    except IllegalTransition:
+        return None  # resolved meanwhile by its owner or another sweep
     if winner is not None:
-        if not _claim(session, bounty, AWARDED, now, winner.id):
-            return None
         _pay_winner(session, bounty, winner)
         return "awarded"
-    if not _claim(session, bounty, REFUNDED, now):
-        return None
     transfer(
         session,
         system_account_id(session, ESCROW),

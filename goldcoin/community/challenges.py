@@ -1,19 +1,20 @@
 """Challenges: admins create them, members enter with a post or an EA,
 admins set winners' prizes and pay them (kind earn.challenge)."""
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.earning import award
 from goldcoin.earning.service import as_utc
 from goldcoin.ledger.models import utcnow
 
-from .models import Challenge, ChallengeEntry, ExpertAdvisor, Post
+from .models import ChallengeEntry, ExpertAdvisor, Post
 from .service import CommunityError
+from .status import CHALLENGE, ChallengeStatus
 
 
 def enter_challenge(session, user, challenge, *, post_id=None, ea_id=None, note="", now=None):
     now = as_utc(now) or utcnow()
-    if challenge.status != "open" or not as_utc(challenge.starts_at) <= now < as_utc(challenge.ends_at):
+    if challenge.status != ChallengeStatus.OPEN or not as_utc(challenge.starts_at) <= now < as_utc(challenge.ends_at):
         raise CommunityError("This challenge is not open for entries.")
     if not post_id and not ea_id:
         raise CommunityError("Enter with one of your posts or one of your EAs.")
@@ -56,13 +57,7 @@ def pay_challenge(session, challenge, actor_id=None, now=None):
         raise CommunityError("Pick the winners first (set a prize on their entries).")
     if total > challenge.prize_pool:
         raise CommunityError(f"The prizes ({total}) exceed the prize pool ({challenge.prize_pool}).")
-    claimed = session.execute(
-        update(Challenge).where(Challenge.id == challenge.id, Challenge.status == "open").values(status="paid"),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    session.expire(challenge)
-    if not claimed:
-        raise CommunityError("This challenge has been paid already.", "conflict")
+    CHALLENGE.transition(session, challenge, ChallengeStatus.PAID)
     return [
         award(
             session,

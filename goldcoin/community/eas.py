@@ -3,17 +3,16 @@ import os
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import update
-
 from goldcoin.earning import award
 from goldcoin.earning.settings import get_int
 from goldcoin.ledger import InsufficientFunds
 from goldcoin.store.purchases import buy_item
 from goldcoin.ledger.models import utcnow
 
-from .models import PENDING, REJECTED, VERIFIED, ExpertAdvisor
+from .models import REJECTED, VERIFIED, ExpertAdvisor
 from .permissions import ea_item_key
 from .service import CommunityError
+from .status import EA_REVIEW
 
 EA_EXTENSIONS = (".ex4", ".ex5", ".mq4", ".mq5", ".zip")
 # Compiled EAs and MQL sources have no registered media type of their own.
@@ -123,15 +122,7 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
 def _review(session, moderator, ea, status, reason=None):
     if not moderator.is_moderator:
         raise CommunityError("Moderators only.", "forbidden")
-    claimed = session.execute(
-        update(ExpertAdvisor)
-        .where(ExpertAdvisor.id == ea.id, ExpertAdvisor.status == PENDING)
-        .values(status=status, reject_reason=reason, reviewed_by_id=moderator.id, reviewed_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    session.expire(ea)
-    if not claimed:
-        raise CommunityError("This EA has been reviewed already.", "conflict")
+    EA_REVIEW.transition(session, ea, status, reject_reason=reason, reviewed_by_id=moderator.id, reviewed_at=utcnow())
 
 
 def verify_ea(session, moderator, ea, now=None):

@@ -20,6 +20,8 @@ from goldcoin.auth.models import User
 from goldcoin.extensions import db
 from goldcoin.ledger.models import utcnow
 
+from .status import BountyStatus, EAStatus
+
 DISCUSSION = "discussion"
 QUESTION = "question"
 
@@ -96,9 +98,8 @@ class Vote(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-PENDING = "pending"
-VERIFIED = "verified"
-REJECTED = "rejected"
+# The statuses and the moves between them: .status.
+PENDING, VERIFIED, REJECTED = EAStatus.PENDING, EAStatus.VERIFIED, EAStatus.REJECTED
 
 
 class ExpertAdvisor(db.Model):
@@ -139,9 +140,7 @@ class ExpertAdvisor(db.Model):
         return self.name
 
 
-OPEN = "open"
-AWARDED = "awarded"
-REFUNDED = "refunded"
+OPEN, AWARDED, REFUNDED = BountyStatus.OPEN, BountyStatus.AWARDED, BountyStatus.REFUNDED
 
 
 class Bounty(db.Model):

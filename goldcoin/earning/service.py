@@ -20,8 +20,8 @@ from typing import NamedTuple
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from goldcoin.ledger import MINT, IdempotencyConflict, system_account_id, transfer, wallet_id
-from goldcoin.ledger.models import Account, Transfer, utcnow
+from goldcoin.ledger import MINT, IdempotencyConflict, lock_accounts, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import Transfer, utcnow
 
 from .errors import UnknownRule
 from .models import BoosterCampaign, EarningCounter, EarningRule, PersonalBooster
@@ -236,7 +236,7 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
     # an award, a challenge's winners) can never deadlock with another on counters.
     # (`flask goldcoin init-db` creates mint before any wallet, so this order
     # agrees with the ledger's own lock order by account id.)
-    session.execute(select(Account.id).where(Account.id == mint).with_for_update())
+    lock_accounts(session, [mint])
     savepoint = session.begin_nested()
     try:
         granted = _take_from_cap(session, rule, user_id, boosted, now.date())

@@ -23,6 +23,7 @@ from .service import (
     earned_total,
     ensure_system_accounts,
     history,
+    lock_accounts,
     on_reversal,
     open_wallet,
     reverse,

@@ -10,6 +10,10 @@ account-id order (so two transfers between the same accounts in opposite
 directions cannot deadlock). The debit is conditional, `balance >= amount`,
 so a wallet can never be overdrawn and no balance is ever read and written
 back; when it is refused, the transfer's own uncommitted row is removed.
+
+Account-id order is the ledger's one lock order: `transfer` updates in it,
+and `lock_accounts` is how any other domain that must hold accounts across
+several statements takes them in it.
 """
 import re
 from typing import NamedTuple
@@ -76,6 +80,23 @@ def ensure_system_accounts(session):
         system_account_id(session, code)
 
 
+def lock_accounts(session, account_ids):
+    """Row-lock these accounts until the transaction ends, in account-id order.
+
+    For a caller that posts several transfers, or checks something (a
+    per-member limit, a daily cap) before posting, and needs nobody else to
+    move those accounts in between. Taking every lock up front, in the order
+    `transfer` itself updates accounts, means it never holds one account while
+    waiting for another that a concurrent transfer holds (no deadlock), and a
+    read made after the lock cannot be invalidated before commit. SQLite has
+    no row locks (FOR UPDATE is not rendered); its BEGIN IMMEDIATE already
+    serialises writers.
+    """
+    ids = sorted(set(account_ids))
+    if ids:
+        session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id).with_for_update()).all()
+
+
 def balance_of(session, account_id):
     return session.scalar(select(Account.balance).where(Account.id == account_id))
 
@@ -107,7 +128,7 @@ def transfer(
     if not key:
         raise LedgerError("every transfer needs an idempotency key")
 
-    # Our statements go straight to the driver: write pending ORM changes first.
+    # Driver SQL bypasses the unit of work: write pending ORM changes first.
     session.flush()
     driver = _Driver(session)
     values = dict(
@@ -161,10 +182,11 @@ def transfer(
     return Posting(posted, False)
 
 
-# The hot path speaks to the database driver directly: measured with
-# bench/ledger.py, SQLAlchemy's per-statement work was most of the CPU a
-# transfer cost. Written in the SQL that PostgreSQL and SQLite share
-# (ON CONFLICT DO NOTHING, UPDATE ... RETURNING).
+# The hot path sends driver SQL (exec_driver_sql): measured with
+# bench/ledger.py, compiling Core statements was most of the CPU a transfer
+# cost. It still goes through the engine, so SQLAlchemy's cursor events,
+# echo logging and query counting see every statement. Written in the SQL
+# that PostgreSQL and SQLite share (ON CONFLICT DO NOTHING, UPDATE ... RETURNING).
 _SQL = {
     # DO NOTHING on any unique conflict: the idempotency key, or a second
     # reversal of the same transfer.
@@ -206,19 +228,18 @@ class _Driver:
     """Runs the ledger's statements on the session's own connection and transaction."""
 
     def __init__(self, session):
-        conn = session.connection()
-        self.dialect = conn.dialect
+        self.conn = session.connection()
+        self.dialect = self.conn.dialect
         if self.dialect.name not in _SUPPORTED:
             raise LedgerError(f"the ledger runs on PostgreSQL or SQLite, not {self.dialect.name}")
-        self.cursor = conn.connection.dbapi_connection.cursor()
+        # Driver SQL skips SQLAlchemy's type processing: convert the one typed value ourselves.
         self._created_at = Transfer.__table__.c.created_at.type.bind_processor(self.dialect)
 
     def one(self, name, params):
-        self.cursor.execute(_driver_sql(self.dialect, name), params)
-        return self.cursor.fetchone()
+        return self.conn.exec_driver_sql(_driver_sql(self.dialect, name), params).first()
 
     def run(self, name, params):
-        self.cursor.execute(_driver_sql(self.dialect, name), params)
+        self.conn.exec_driver_sql(_driver_sql(self.dialect, name), params)
 
     def insert_once(self, values):
         """The new transfer's id, or None when its key was posted before."""

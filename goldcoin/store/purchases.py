@@ -8,11 +8,10 @@ Example: price 15 at 70% -> author 10 (10.5 rounded down), sink 5.
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from goldcoin.ledger import SINK, system_account_id, transfer, wallet_id
+from goldcoin.ledger import SINK, lock_accounts, system_account_id, transfer, wallet_id
 
 from .entitlements import has_content_access
 from .errors import StoreError
-from .locks import lock_accounts
 from .models import Purchase
 
 DEFAULT_AUTHOR_SHARE_PERCENT = 70

@@ -6,12 +6,11 @@ from typing import NamedTuple
 from sqlalchemy import exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
-from goldcoin.ledger import SINK, on_reversal, system_account_id, transfer, wallet_id
+from goldcoin.ledger import SINK, lock_accounts, on_reversal, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import Transfer, utcnow
 
 from . import entitlements
 from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
-from .locks import lock_accounts
 from .models import BOOSTER, KINDS, KINDS_WITH_CODE, Redemption, Reward
 
 REDEEM_KIND = "redeem"
@@ -40,6 +39,26 @@ def _replay(session, key, reward_id):
     if redemption is None or redemption.reward_id != reward_id:
         raise KeyReused("This Idempotency-Key was used for another request.")
     return RedeemResult(redemption, True)
+
+
+def _counts_toward_limit():
+    """A redemption counts toward its reward's per-member limit unless it was
+    reversed (refunded)."""
+    return ~exists().where(Transfer.reverses_id == Redemption.transfer_id)
+
+
+def limits_reached(session, user_id, rewards):
+    """Ids of the `rewards` whose per-member limit the member has reached, by
+    the rule redeem_reward enforces: what the store shows instead of Redeem."""
+    limits = {r.id: r.per_user_limit for r in rewards if r.per_user_limit is not None}
+    if user_id is None or not limits:
+        return set()
+    held = session.execute(
+        select(Redemption.reward_id, func.count(Redemption.id))
+        .where(Redemption.user_id == user_id, Redemption.reward_id.in_(limits), _counts_toward_limit())
+        .group_by(Redemption.reward_id)
+    ).all()
+    return {reward_id for reward_id, n in held if n >= limits[reward_id]}
 
 
 def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
@@ -84,12 +103,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
         mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
         count = session.scalar(select(func.count(Redemption.id)).where(*mine))
         if reward.per_user_limit is not None:
-            # A reversed (refunded) redemption does not count toward the limit.
-            held = session.scalar(
-                select(func.count(Redemption.id)).where(
-                    *mine, ~exists().where(Transfer.reverses_id == Redemption.transfer_id)
-                )
-            )
+            held = session.scalar(select(func.count(Redemption.id)).where(*mine, _counts_toward_limit()))
             if held >= reward.per_user_limit:
                 raise LimitReached(f"You have redeemed {reward.name} {held} time(s); the limit is {reward.per_user_limit}.")
         taken = session.execute(

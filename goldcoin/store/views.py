@@ -10,7 +10,7 @@ from goldcoin.ledger import balance_of, wallet_id
 
 from . import entitlements
 from .models import KINDS_WITH_CODE, MemberTitle, Redemption
-from .service import list_rewards
+from .service import limits_reached, list_rewards
 
 bp = Blueprint("store", __name__)
 
@@ -41,28 +41,38 @@ def _store_helpers():
     def store_catalogue():
         return list_rewards(db.session)
 
-    return {"store_catalogue": store_catalogue}
+    def store_limits_reached(rewards):
+        """For the redeem modal, which any page may include."""
+        user_id = current_user.id if current_user.is_authenticated else None
+        return limits_reached(db.session, user_id, rewards)
+
+    return {"store_catalogue": store_catalogue, "store_limits_reached": store_limits_reached}
 
 
 @bp.get("/store")
 def store_page():
     rewards = list_rewards(db.session)
-    owned, balance, title, can_title = {}, None, None, False
+    owned, reached, balance, title, can_title = {}, set(), None, None, False
     if current_user.is_authenticated:
         owned = _owned(db.session, current_user.id, rewards)
+        reached = limits_reached(db.session, current_user.id, rewards)
         balance = _balance()
         can_title = entitlements.has_title_right(db.session, current_user.id)
         title = db.session.scalar(select(MemberTitle.title).where(MemberTitle.user_id == current_user.id))
     return render_template(
-        "store/store.html", rewards=rewards, owned=owned, balance=balance, title=title, can_title=can_title,
-        title_max=entitlements.TITLE_MAX,
+        "store/store.html", rewards=rewards, owned=owned, limit_reached=reached, balance=balance, title=title,
+        can_title=can_title, title_max=entitlements.TITLE_MAX,
     )
 
 
 @bp.get("/store/redeem")
 @login_required
 def redeem_page():
-    return render_template("store/redeem.html", rewards=list_rewards(db.session), balance=_balance())
+    rewards = list_rewards(db.session)
+    return render_template(
+        "store/redeem.html", rewards=rewards, limit_reached=limits_reached(db.session, current_user.id, rewards),
+        balance=_balance(),
+    )
 
 
 @bp.post("/store/title")

@@ -139,3 +139,47 @@ def test_admin_manages_rewards_and_imports_json(app, make_api, make_user):
     exported = client.get("/admin/rewards/export.json").get_json()
     assert {x["name"] for x in exported["rewards"]} == {"Admin made", "Imported"}
     assert login(make_api, "member").get("/admin/rewards/").status_code == 403
+
+
+def test_a_reward_at_its_per_member_limit_is_not_offered_anywhere(app, make_api, make_user, make_reward):
+    """Store page, redeem modal (on the store and the profile) and redeem page
+    say the limit is reached instead of offering Redeem; the API still refuses."""
+    from goldcoin.ledger import reverse
+
+    alice = make_user("alice", coins=500)
+    badge = make_reward("Gold Supporter Badge", cost=40, kind="badge", code="Gold", per_user_limit=1)
+    twice = make_reward("Two per member", cost=10, kind="badge", code="Twice", per_user_limit=2)
+    free = make_reward("Unlimited thing", cost=5)
+    client = login(make_api, "alice")
+
+    def offered():
+        store = client.get("/store").get_data(as_text=True)
+        profile = client.get("/profile").get_data(as_text=True)
+        page = client.get("/store/redeem").get_data(as_text=True)
+        out = {}
+        for reward in (badge, twice, free):
+            item = re.search(rf'<li class="reward card" data-reward-id="{reward}".*?</li>', store, re.S).group(0)
+            options = [re.search(rf'<option value="{reward}"[^>]*>[^<]*', html).group(0) for html in (store, profile)]
+            out[reward] = {
+                "store": f'data-open-redeem="{reward}"' in item and "reached the limit" not in item,
+                "modal": [" disabled" not in o and "limit reached" not in o for o in options],
+                "page": f'data-redeem-now="{reward}"' in page and f'data-limit-reached="{reward}"' not in page,
+            }
+        return out
+
+    everywhere = {"store": True, "modal": [True, True], "page": True}
+    nowhere = {"store": False, "modal": [False, False], "page": False}
+    assert offered() == {badge: everywhere, twice: everywhere, free: everywhere}
+    with app.app_context():
+        debit = redeem_reward(db.session, alice.id, badge, "b1").redemption.transfer_id
+        redeem_reward(db.session, alice.id, twice, "t1")
+        redeem_reward(db.session, alice.id, free, "f1")
+        db.session.commit()
+    assert offered() == {badge: nowhere, twice: everywhere, free: everywhere}
+    assert "You have reached the limit of 1 per member." in client.get("/store").get_data(as_text=True)
+    r = make_api("alice").post(f"/api/v1/rewards/{badge}/redeem", headers={"Idempotency-Key": "b2"})
+    assert (r.status_code, r.get_json()["error"]) == (409, "limit_reached")
+    with app.app_context():  # refunded: it no longer counts toward the limit, as the server rules
+        reverse(db.session, debit, memo="refund")
+        db.session.commit()
+    assert offered()[badge] == everywhere
