@@ -3,13 +3,14 @@
 from flask import current_app, flash
 from flask_admin.actions import action
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.extensions import db
 
-from .coinpayments import CoinPaymentsError
-from .models import PENDING, BonusTier, IpnRecord, RechargeOrder, RechargePackage
-from .service import apply_tx_info
-from .settings import client_from_config
+from .models import BonusTier, IpnRecord, RechargeOrder, RechargePackage
+from .poller import apply_lookup, look_up_orders, pollable_orders
+from .providers import provider_named
 
 
 class PackageView(SecureModelView):
@@ -40,9 +41,6 @@ class OrderView(ReadOnlyModelView):
     export_types = ["csv"]
 
     def _ipn_trail(view, context, order, name):
-        from goldcoin.extensions import db
-        from sqlalchemy import select
-
         rows = db.session.scalars(select(IpnRecord).where(IpnRecord.order_id == order.id).order_by(IpnRecord.id)).all()
         items = "".join(
             f"<li>{escape(r.received_at)} status {escape(r.status)} ipn {escape(r.ipn_id)}: "
@@ -53,27 +51,19 @@ class OrderView(ReadOnlyModelView):
 
     column_formatters = {"ipn_trail": _ipn_trail}
 
-    @action("poll_now", "Poll now", "Ask CoinPayments about the selected pending orders now?")
+    @action("poll_now", "Poll now", "Ask the payment provider about the selected pending orders now?")
     def action_poll_now(self, ids):
-        from goldcoin.extensions import db
-        from sqlalchemy import select
-
-        orders = db.session.execute(
-            select(RechargeOrder.id, RechargeOrder.txn_id).where(
-                RechargeOrder.id.in_([int(i) for i in ids]), RechargeOrder.status == PENDING,
-                RechargeOrder.txn_id.is_not(None))
-        ).all()
-        db.session.commit()
+        orders = pollable_orders(db.session, [int(i) for i in ids])[:25]
         if not orders:
             flash("None of the selected orders is pending with a provider transaction.", "info")
             return
-        try:
-            answers = client_from_config(current_app.config).get_tx_info_multi([t for _, t in orders][:25])
-        except CoinPaymentsError as exc:
-            flash(f"CoinPayments: {exc}", "error")
-            return
-        verdicts = [f"#{oid}: {apply_tx_info(db.session, oid, answers.get(txn))}" for oid, txn in orders[:25]]
+        # Explicit commit: the provider call must sit between two transactions
+        # (on SQLite an open one holds the write lock). Only reads happened.
         db.session.commit()
+        config = current_app.config
+        # A provider refusal propagates: the one handler flashes it and goes back.
+        answers = look_up_orders(orders, lambda name: provider_named(name, config))
+        verdicts = [f"#{row.id}: {apply_lookup(db.session, row.id, answers.get(row.id))}" for row in orders]
         flash("Polled " + ", ".join(verdicts), "success")
 
 

@@ -1,25 +1,24 @@
 """flask goldcoin poll-payments / payment-simulator."""
+import functools
+
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
 from goldcoin.extensions import db
 
-from .coinpayments import CoinPaymentsError
-from .service import poll_payments
-from .settings import client_from_config
+from .poller import poll_payments
+from .providers import provider_named
+from .settings import SIMULATOR_KEYS
 
 
 @click.command("poll-payments")
-@with_appcontext
 def poll_payments_cmd():
-    """Ask CoinPayments about pending orders (batches of 25); expire overdue ones. Run every minute."""
+    """Ask each pending order's provider about it (in batches); expire overdue ones. Run every minute."""
     config = current_app.config
-    try:
-        client = client_from_config(config)
-    except CoinPaymentsError as exc:
-        raise click.ClickException(str(exc)) from None
-    counts = poll_payments(db.session, client, unsent_timeout=config["RECHARGE_UNSENT_ORDER_TIMEOUT"])
+    provider_for = functools.cache(lambda name: provider_named(name, config))
+    # A batch command: poll_payments commits after each batch (no transaction
+    # is open during a provider call, and a later failure keeps what was applied).
+    counts = poll_payments(db.session, provider_for, unsent_timeout=config["RECHARGE_UNSENT_ORDER_TIMEOUT"])
     click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
     if counts.get("errors"):
         raise SystemExit(1)
@@ -28,7 +27,6 @@ def poll_payments_cmd():
 @click.command("payment-simulator")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8765, type=int)
-@with_appcontext
 def payment_simulator_cmd(host, port):
     """Run the local CoinPayments simulator alone (development and tests only)."""
     from .simulator import Simulator, SimulatorAccount, serve
@@ -36,8 +34,6 @@ def payment_simulator_cmd(host, port):
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("the payment simulator cannot run in production")
     c = current_app.config
-    from .settings import SIMULATOR_KEYS
-
     keys = {k: c.get(k) or v for k, v in SIMULATOR_KEYS.items()}
     simulator = Simulator([SimulatorAccount(keys["COINPAYMENTS_PUBLIC_KEY"], keys["COINPAYMENTS_PRIVATE_KEY"],
                                             keys["COINPAYMENTS_MERCHANT_ID"], keys["COINPAYMENTS_IPN_SECRET"])])

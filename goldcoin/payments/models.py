@@ -1,6 +1,7 @@
 """Recharge packages, bonus tiers, orders and the IPN audit trail."""
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,11 +19,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from goldcoin.extensions import db
 from goldcoin.ledger.models import utcnow
 
-PENDING = "pending"
-COMPLETED = "completed"
-FAILED = "failed"
-EXPIRED = "expired"
-ORDER_STATUSES = (PENDING, COMPLETED, FAILED, EXPIRED)
+
+class OrderStatus(StrEnum):
+    """pending -> completed | failed | expired, never backwards; only
+    `orders.transition` changes it. Stored as its string value."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+# Short names, used across the package and by the admin dashboard.
+PENDING, COMPLETED, FAILED, EXPIRED = OrderStatus
 
 # Fiat prices: up to 12 digits before the point, 2 after (CNY, USD).
 Money = Numeric(14, 2)
@@ -87,6 +96,8 @@ class RechargeOrder(db.Model):
     currency: Mapped[str] = mapped_column(String(10))
     pay_currency: Mapped[str] = mapped_column(String(20))
     pay_amount: Mapped[Decimal | None] = mapped_column(Crypto)
+    # The registered provider that made the payment (providers.REGISTRY); it
+    # settles the order whatever the configuration picks for new orders.
     provider: Mapped[str] = mapped_column(String(20), default="coinpayments")
     txn_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     address: Mapped[str | None] = mapped_column(String(200))
@@ -97,7 +108,7 @@ class RechargeOrder(db.Model):
     checkout_url: Mapped[str | None] = mapped_column(String(500))
     status_url: Mapped[str | None] = mapped_column(String(500))
     qrcode_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), default=PENDING, server_default=PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING.value, server_default=PENDING.value)
     # What the provider last said (its numeric code and text), for the checkout page.
     provider_status: Mapped[int | None] = mapped_column(Integer)
     provider_status_text: Mapped[str | None] = mapped_column(String(255))

@@ -1,9 +1,8 @@
-"""Payment settings: defaults from the environment, filled into app.config
-when the payments blueprint is registered (so config.py stays untouched)."""
+"""Payment settings: defaults from the environment, filled into app.config by
+`payments.init_app` (so config.py stays untouched). Each provider adds its own
+(`Provider.defaults`). A leaf: it imports no provider."""
 import os
 from decimal import Decimal
-
-from .coinpayments import DEFAULT_API_URL, CoinPaymentsClient
 
 SIMULATOR_PREFIX = "/_simulator"
 # The keys the mounted simulator knows; only ever used with the simulator on.
@@ -24,11 +23,9 @@ def _env_list(name, default):
 def defaults():
     env = os.environ.get
     return {
-        "COINPAYMENTS_API_URL": env("COINPAYMENTS_API_URL") or None,  # None: real endpoint (or the simulator)
-        "COINPAYMENTS_PUBLIC_KEY": env("COINPAYMENTS_PUBLIC_KEY"),
-        "COINPAYMENTS_PRIVATE_KEY": env("COINPAYMENTS_PRIVATE_KEY"),
-        "COINPAYMENTS_IPN_SECRET": env("COINPAYMENTS_IPN_SECRET"),
-        "COINPAYMENTS_MERCHANT_ID": env("COINPAYMENTS_MERCHANT_ID"),
+        # The provider new orders go to (a name in providers.REGISTRY). Orders
+        # already made keep being settled by the provider named on them.
+        "RECHARGE_PROVIDER": env("RECHARGE_PROVIDER", "coinpayments"),
         "RECHARGE_PRICE_PER_COIN": Decimal(env("RECHARGE_PRICE_PER_COIN", "1")),
         "RECHARGE_PRICE_CURRENCY": env("RECHARGE_PRICE_CURRENCY", "CNY"),
         "RECHARGE_CUSTOM_MIN": int(env("RECHARGE_CUSTOM_MIN", "10")),
@@ -46,18 +43,23 @@ def defaults():
     }
 
 
-def configure(app):
+def configure(config):
     for key, value in defaults().items():
-        app.config.setdefault(key, value)
-    config = app.config
-    if config.get("GOLDCOIN_PAYMENT_SIMULATOR"):
-        for key, value in SIMULATOR_KEYS.items():
-            if not config.get(key):
-                config[key] = value
-        if not config.get("COINPAYMENTS_API_URL"):
-            config["COINPAYMENTS_API_URL"] = public_url(config) + SIMULATOR_PREFIX + "/api.php"
-    if not config.get("COINPAYMENTS_API_URL"):
-        config["COINPAYMENTS_API_URL"] = DEFAULT_API_URL
+        config.setdefault(key, value)
+
+
+def mount_simulator(app):
+    """Demo only (production refuses the setting): the simulator answers under
+    /_simulator in this same server, so the demo needs no other process."""
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from .simulator import Simulator, SimulatorAccount
+
+    c = app.config
+    simulator = Simulator([SimulatorAccount(c["COINPAYMENTS_PUBLIC_KEY"], c["COINPAYMENTS_PRIVATE_KEY"],
+                                            c["COINPAYMENTS_MERCHANT_ID"], c["COINPAYMENTS_IPN_SECRET"])])
+    app.extensions["payment_simulator"] = simulator
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {SIMULATOR_PREFIX: simulator})
 
 
 def public_url(config):
@@ -69,11 +71,3 @@ def pay_currencies(config):
     if config.get("GOLDCOIN_PAYMENT_SIMULATOR") and "LTCT" not in currencies:
         currencies.append("LTCT")  # CoinPayments' test coin: only with the simulator
     return currencies
-
-
-def client_from_config(config):
-    return CoinPaymentsClient(
-        config.get("COINPAYMENTS_PUBLIC_KEY"),
-        config.get("COINPAYMENTS_PRIVATE_KEY"),
-        api_url=config["COINPAYMENTS_API_URL"],
-    )

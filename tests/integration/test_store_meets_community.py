@@ -133,7 +133,7 @@ def test_a_completed_top_up_pays_the_referrer_their_affiliate_share(app, session
     from goldcoin.earning import ensure_default_rules
     from goldcoin.earning.referrals import record_referral, referral_code_for
     from goldcoin.payments.models import RechargeOrder
-    from goldcoin.payments.service import transition
+    from goldcoin.payments.orders import transition
 
     referrer, referee = make_user(), make_user()
     ensure_default_rules(session)

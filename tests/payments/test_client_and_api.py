@@ -10,7 +10,7 @@ from sqlalchemy import select
 from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.ledger.models import utcnow
-from goldcoin.payments.coinpayments import CoinPaymentsClient, CoinPaymentsError, sign
+from goldcoin.payments.providers.coinpayments_legacy import CoinPaymentsClient, CoinPaymentsError, sign
 from goldcoin.payments.models import BonusTier, IpnRecord, RechargeOrder
 
 from .conftest import KEYS, package_id
@@ -193,17 +193,17 @@ def test_poller_expires_orders_past_their_timeout_and_applies_provider_timeouts(
 
 
 def test_poller_batches_of_25(app, member, simulator):
-    from goldcoin.payments.service import poll_payments
-    from goldcoin.payments.settings import client_from_config
+    from goldcoin.payments.poller import poll_payments
+    from goldcoin.payments.providers import provider_named
 
     user, api = member
     orders = [place_order(app, api, coins=22) for _ in range(27)]
     calls = []
-    client = client_from_config(app.config)
-    original = client.get_tx_info_multi
-    client.get_tx_info_multi = lambda ids: calls.append(len(ids)) or original(ids)
+    provider = provider_named("coinpayments", app.config)
+    original = provider.client.get_tx_info_multi
+    provider.client.get_tx_info_multi = lambda ids: calls.append(len(ids)) or original(ids)
     with app.app_context():
-        counts = poll_payments(db.session, client)
+        counts = poll_payments(db.session, lambda name: provider)
     assert calls == [25, 2] and counts["asked"] == 27 and len(orders) == 27
 
 

@@ -9,7 +9,7 @@ from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.ledger.models import Transfer
 from goldcoin.notifications.models import Notification
-from goldcoin.payments.coinpayments import sign
+from goldcoin.payments.providers.coinpayments_legacy import sign
 from goldcoin.payments.models import IpnRecord, RechargeOrder
 
 from .conftest import KEYS, package_id

@@ -1,36 +1,21 @@
-"""A local CoinPayments: the legacy api.php and its IPNs, exactly as
-COINPAYMENTS.md describes them, for tests and the demo.
-
-    simulator = Simulator([SimulatorAccount(public, private, merchant, ipn_secret)])
-
-is a WSGI app: POST /api.php (HMAC-checked; create_transaction, get_tx_info,
-get_tx_info_multi, rates), GET /checkout/<txn_id> (a payment page with
-buttons), POST /checkout/<txn_id>/<action>. Tests drive it directly too:
-`pay_in_full(txn_id)`, `underpay`, `time_out`, `replay_out_of_order`,
-`send_status` (late/duplicate/forged IPNs). IPNs are form-encoded, signed over
-the exact bytes sent, all values strings, a fresh ipn_id per status change,
-user agent "CoinPayments.net IPN Generator". Transactions live in memory,
-behind a lock. Never reachable in production (config refuses it).
-"""
-import hashlib
+"""The simulator's server: a WSGI app that serves CoinPayments' legacy
+api.php (HMAC-checked) and a checkout page with buttons, and holds the
+transactions in memory, behind a lock. See the package docstring."""
 import hmac
 import html
-import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal, InvalidOperation
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
-import requests
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-log = logging.getLogger(__name__)
+from .buyer import BuyerActions, fmt, sign
 
-USER_AGENT = "CoinPayments.net IPN Generator"
 # Fixed demo rates, in BTC per unit (the shape of `rates`).
 RATES = {
     "BTC": ("Bitcoin", Decimal("1"), False, 2),
@@ -75,14 +60,6 @@ class Tx:
     sent: list = field(default_factory=list)  # [(body_bytes, hmac, http_status)]
 
 
-def _sign(secret, body):
-    return hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
-
-
-def _fmt(value):
-    return format(value.normalize(), "f") if value else "0"
-
-
 def _address(currency):
     rand = lambda n, alphabet=_B58: "".join(secrets.choice(alphabet) for _ in range(n))  # noqa: E731
     if currency.endswith("ERC20"):
@@ -96,7 +73,7 @@ def _address(currency):
     return "L" + rand(33)
 
 
-class Simulator:
+class Simulator(BuyerActions):
     def __init__(self, accounts, *, ipn_timeout=20):
         self.accounts = {a.public_key: a for a in accounts}
         self.txs = {}
@@ -139,7 +116,7 @@ class Simulator:
         account = self.accounts.get(fields.get("key", ""))
         if account is None:
             return self._json("Invalid API public key passed!")
-        if not hmac.compare_digest(_sign(account.private_key, body), signature.strip().lower()):
+        if not hmac.compare_digest(sign(account.private_key, body), signature.strip().lower()):
             return self._json("HMAC signature does not match")
         if fields.get("version") != "1":
             return self._json("Invalid API version - no version given or unsupported version!")
@@ -178,7 +155,7 @@ class Simulator:
             self.txs[txn_id] = tx
         root = request.url_root.rstrip("/")
         return {
-            "amount": _fmt(amount2),
+            "amount": fmt(amount2),
             "txn_id": txn_id,
             "address": tx.address,
             "confirms_needed": str(tx.confirms_needed),
@@ -256,8 +233,8 @@ class Simulator:
 <style>body{{font:15px system-ui;max-width:720px;margin:2rem auto}}button{{margin:.3rem;padding:.6rem 1rem}}</style></head>
 <body id="simulator-checkout"><h1>CoinPayments simulator</h1>
 <p>Local stand-in for CoinPayments (demo only). No real money moves.</p>
-<p>Pay <strong id="sim-amount">{e(_fmt(tx.amount2))} {e(tx.currency2)}</strong> to <code id="sim-address">{e(tx.address)}</code></p>
-<p>Price: {e(_fmt(tx.amount1))} {e(tx.currency1)} · {e(tx.fields.get('item_name', ''))}</p>
+<p>Pay <strong id="sim-amount">{e(fmt(tx.amount2))} {e(tx.currency2)}</strong> to <code id="sim-address">{e(tx.address)}</code></p>
+<p>Price: {e(fmt(tx.amount1))} {e(tx.currency1)} · {e(tx.fields.get('item_name', ''))}</p>
 <p>Status: <strong id="sim-status">{tx.status} {e(tx.status_text)}</strong></p>
 <form method="post" action="{e(txn_id)}/pay"><button id="sim-pay-full">Pay in full</button></form>
 <form method="post" action="{e(txn_id)}/underpay"><button id="sim-underpay">Underpay (half)</button></form>
@@ -299,140 +276,13 @@ class Simulator:
         for worker in workers:
             worker.join(timeout)
 
-    # ------------------------------------------------------------ driving payments
+    # ------------------------------------------------------------ the store
     def tx(self, txn_id):
         with self.lock:
             tx = self.txs.get(txn_id)
         if tx is None:
             raise NotFound("No such transaction")
         return tx
-
-    def ipn_body(self, tx, status, status_text, *, merchant=None, overrides=None, drop=()):
-        """Build one IPN body (bytes) the way CoinPayments does."""
-        fields = {
-            "amount1": _fmt(tx.amount1),
-            "amount2": _fmt(tx.amount2),
-            "buyer_name": tx.fields.get("buyer_name", ""),
-            "currency1": tx.currency1,
-            "currency2": tx.currency2,
-            "custom": tx.fields.get("custom", ""),
-            "email": tx.fields.get("buyer_email", ""),
-            "fee": _fmt((tx.amount2 * Decimal("0.005")).quantize(Decimal("0.00000001"))),
-            "invoice": tx.fields.get("invoice", ""),
-            "ipn_id": secrets.token_hex(16),
-            "ipn_mode": "hmac",
-            "ipn_type": "api",
-            "ipn_version": "1.0",
-            "item_name": tx.fields.get("item_name", ""),
-            "item_number": tx.fields.get("item_number", ""),
-            "merchant": merchant if merchant is not None else tx.account.merchant_id,
-            "received_amount": _fmt(tx.received),
-            "received_confirms": str(tx.confirms),
-            "status": str(status),
-            "status_text": status_text,
-            "txn_id": tx.txn_id,
-        }
-        if status >= 100:
-            fields["net"] = _fmt(tx.amount2 - Decimal(fields["fee"]))
-        fields.update({k: str(v) for k, v in (overrides or {}).items()})
-        for name in drop:
-            fields.pop(name, None)
-        return urlencode(sorted(fields.items())).encode("utf-8")
-
-    def post_ipn(self, tx, body, *, secret=None, signature=None, headers=None):
-        """POST one IPN body to the transaction's ipn_url; returns (http_status, text)."""
-        sig = signature if signature is not None else _sign(secret or tx.account.ipn_secret, body)
-        send_headers = {
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-            "User-Agent": USER_AGENT,
-        }
-        if sig:
-            send_headers["HMAC"] = sig
-        send_headers.update(headers or {})
-        url = tx.fields.get("ipn_url")
-        if not url:
-            return None, "no ipn_url"
-        try:
-            # One request per IPN (no shared Session): deliveries run on many threads.
-            response = requests.post(url, data=body, headers=send_headers, timeout=self.ipn_timeout)
-            result = (response.status_code, response.text)
-        except requests.RequestException as exc:
-            log.warning("IPN to %s failed: %s", url, exc)
-            result = (None, str(exc))
-        with self.lock:
-            tx.sent.append((body, sig, result[0]))
-        return result
-
-    def _set(self, tx, status, text, received=None, confirms=None):
-        with self.lock:
-            tx.status, tx.status_text = status, text
-            if received is not None:
-                tx.received = received
-            if confirms is not None:
-                tx.confirms = confirms
-            if status >= 100 and not tx.completed:
-                tx.completed = int(time.time())
-
-    def send_status(self, txn_id, status, status_text=None, *, secret=None, merchant=None, overrides=None,
-                    drop=(), signature=None):
-        """Send one IPN for `status` WITHOUT changing the transaction (stale,
-        duplicate or forged messages). Returns (http_status, text)."""
-        tx = self.tx(txn_id)
-        body = self.ipn_body(tx, status, status_text or _TEXTS.get(status, "Status"), merchant=merchant,
-                             overrides=overrides, drop=drop)
-        return self.post_ipn(tx, body, secret=secret, signature=signature)
-
-    def pay_in_full(self, txn_id, deliver=True):
-        """The typical life: 0 (received, waiting for confirms), 1, 100. Returns
-        the (http_status, text) of each IPN sent."""
-        tx = self.tx(txn_id)
-        steps = [
-            (0, f"Waiting for buyer funds... ({_fmt(tx.amount2)}/{_fmt(tx.amount2)} received, waiting for confirms...)",
-             tx.amount2, 0),
-            (1, "Funds received and confirmed, sending to you shortly...", tx.amount2, tx.confirms_needed),
-            (100, "Complete", tx.amount2, tx.confirms_needed),
-        ]
-        results = []
-        for status, text, received, confirms in steps:
-            self._set(tx, status, text, received, confirms)
-            if deliver:
-                results.append(self.post_ipn(tx, self.ipn_body(tx, status, text)))
-        return results
-
-    def underpay(self, txn_id, fraction=Decimal("0.5"), deliver=True):
-        tx = self.tx(txn_id)
-        received = (tx.amount2 * Decimal(fraction)).quantize(Decimal("0.00000001"))
-        text = f"Waiting for buyer funds... ({_fmt(received)}/{_fmt(tx.amount2)} received)"
-        self._set(tx, 0, text, received, 0)
-        return [self.post_ipn(tx, self.ipn_body(tx, 0, text))] if deliver else []
-
-    def time_out(self, txn_id, deliver=True):
-        tx = self.tx(txn_id)
-        self._set(tx, -1, "Cancelled / Timed Out")
-        return [self.post_ipn(tx, self.ipn_body(tx, -1, "Cancelled / Timed Out"))] if deliver else []
-
-    def replay_out_of_order(self, txn_id):
-        """Resend every IPN sent so far, newest first (the same signed bytes)."""
-        tx = self.tx(txn_id)
-        with self.lock:
-            sent = list(tx.sent)
-        seen, results = set(), []
-        for body, sig, _ in reversed(sent):
-            if body in seen:
-                continue
-            seen.add(body)
-            results.append(self.post_ipn(tx, body, signature=sig))
-        return results
-
-
-_TEXTS = {
-    0: "Waiting for buyer funds...",
-    1: "Funds received and confirmed, sending to you shortly...",
-    2: "Queued for nightly payout",
-    100: "Complete",
-    -1: "Cancelled / Timed Out",
-    -2: "Refunded / Reversed",
-}
 
 
 def serve(simulator, host="127.0.0.1", port=8765):

@@ -1,0 +1,61 @@
+"""Payments errors. Each carries the API.md error code it answers with; the one
+handler of goldcoin.core.errors turns them into the answer."""
+from goldcoin.core.errors import DomainError
+
+
+class RechargeError(DomainError):
+    """A recharge refused; the message is safe to show to the member."""
+
+    code = "bad_request"
+
+
+class PackageNotFound(RechargeError):
+    code = "not_found"
+
+
+class OrderNotFound(RechargeError):
+    """No such order of yours."""
+
+    code = "not_found"
+
+
+class IllegalTransition(RechargeError):
+    """An order may not move to that status (never backwards)."""
+
+    code = "conflict"
+
+    def __init__(self, order, status):
+        super().__init__(f"order {order.id} cannot go from {order.status} to {status}")
+
+
+class UnknownProvider(RechargeError):
+    """An order or the configuration names a provider that is not registered."""
+
+    code = "internal_error"
+
+
+class ProviderError(RechargeError):
+    """A payment provider refused a call (its own words are the message), could
+    not be reached, or answered something we cannot read."""
+
+    code = "bad_gateway"
+
+
+class PaymentNotStarted(ProviderError):
+    """The order was stored but the provider did not start its payment; the
+    order is failed and nothing was charged."""
+
+    def __init__(self, order):
+        super().__init__(
+            f"The payment provider could not start this payment ({order.failure_reason}). "
+            "Nothing was charged; please try again or choose another currency."
+        )
+
+
+class NotificationRefused(RechargeError):
+    """A provider notification (an IPN, a webhook) that is malformed (400) or
+    not authentic (403). `trail` keeps what could be read of it, for the audit."""
+
+    def __init__(self, reason, status=400, trail=None):
+        super().__init__(reason, code="forbidden" if status == 403 else "bad_request", status=status)
+        self.trail = trail

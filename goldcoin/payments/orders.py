@@ -1,0 +1,240 @@
+"""Recharge orders: creating one, recording what its provider answered, THE
+status transition, and crediting (at most once per order).
+
+Functions take the session, flush and never commit. Provider calls happen
+outside any transaction: the caller reads a `PaymentRequest` from the order,
+ends the transaction, calls the provider and passes its answer back in.
+"""
+from datetime import timedelta, timezone
+
+from goldcoin.aftercommit import queue_event
+from goldcoin.earning.referrals import on_recharge_completed
+from goldcoin.ledger import SALES, system_account_id, transfer, wallet_id
+from goldcoin.ledger.models import utcnow
+from goldcoin.notifications import notify
+
+from .errors import IllegalTransition, OrderNotFound
+from .models import COMPLETED, EXPIRED, FAILED, PENDING, OrderStatus, RechargeOrder
+from .pricing import CENT
+from .providers import PaymentRequest
+
+
+def as_utc(value):
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def create_order(session, user_id, *, coins, bonus_coins, price, currency, pay_currency, provider):
+    """Store a pending order (before any provider call, so its id is the invoice)."""
+    order = RechargeOrder(
+        user_id=user_id,
+        coins=coins,
+        bonus_coins=bonus_coins,
+        price=price,
+        currency=currency,
+        pay_currency=pay_currency,
+        provider=provider,
+        status=PENDING,
+    )
+    session.add(order)
+    session.flush()
+    return order
+
+
+def owned_order(session, order_id, user):
+    """The order, if `user` may see it: its owner or an admin."""
+    order = session.get(RechargeOrder, order_id)
+    if order is None or (order.user_id != user.id and not user.is_admin):
+        raise OrderNotFound(f"No order {order_id} of yours.")
+    return order
+
+
+def payment_request(order, *, public_url, buyer_email, buyer_name=None):
+    """What the order's provider is asked for (invoice = our order id)."""
+    return PaymentRequest(
+        order_id=order.id,
+        user_id=order.user_id,
+        coins=order.coins,
+        total_coins=order.total_coins,
+        price=order.price,
+        currency=order.currency,
+        pay_currency=order.pay_currency,
+        buyer_email=buyer_email,
+        buyer_name=buyer_name,
+        notify_url=f"{public_url}/ipn/{order.provider}",
+        success_url=f"{public_url}/recharge/orders/{order.id}",
+        cancel_url=f"{public_url}/recharge",
+    )
+
+
+def record_payment(session, order, payment=None, error=None, now=None):
+    """Keep the payment the provider made for `order` (a `NewPayment`), or,
+    given `error` instead, fail the order with the provider's reason."""
+    if payment is None:
+        transition(session, order, FAILED, reason=f"Payment provider: {error}")
+        return order
+    now = now or utcnow()
+    order.txn_id = payment.txn_id
+    order.pay_amount = payment.pay_amount
+    order.address = payment.address[:200]
+    order.dest_tag = payment.dest_tag[:64] if payment.dest_tag else None
+    order.confirms_needed = payment.confirms_needed
+    order.timeout_seconds = payment.timeout_seconds
+    order.expires_at = now + timedelta(seconds=payment.timeout_seconds)
+    order.checkout_url = (payment.checkout_url or "")[:500] or None
+    order.status_url = (payment.status_url or "")[:500] or None
+    order.qrcode_url = (payment.qrcode_url or "")[:500] or None
+    status = payment.status
+    order.provider_status, order.provider_status_text = status.code, status.text
+    order.received_amount, order.received_confirms = status.received, status.confirms
+    session.flush()
+    return order
+
+
+# expired -> completed is allowed: we gave up waiting, but the provider then
+# confirmed the money arrived, so the coins are owed.
+_NEXT = {PENDING: {COMPLETED, FAILED, EXPIRED}, EXPIRED: {COMPLETED}}
+
+
+def can_transition(current, new):
+    return new in _NEXT.get(current, ())
+
+
+def transition(session, order, status, *, reason=None, now=None):
+    """THE way an order's status changes. Returns False when it already is
+    `status`; raises IllegalTransition for any move backwards or out of a
+    final state. Completing credits the order (once, whatever calls this)."""
+    status = OrderStatus(status)
+    if status == order.status:
+        return False
+    if not can_transition(order.status, status):
+        raise IllegalTransition(order, status)
+    now = now or utcnow()
+    order.status = status.value
+    order.updated_at = now
+    if status == COMPLETED:
+        order.completed_at = now
+        order.failure_reason = None
+        _credit(session, order)
+    elif reason:
+        order.failure_reason = reason[:500]
+    session.flush()
+    queue_event(
+        session,
+        "order_status_changed",
+        {"order_id": order.id, "user_id": order.user_id, "status": status.value, "coins": order.total_coins},
+    )
+    if status == COMPLETED:
+        _after_order_completed(session, order)
+    else:
+        _after_order_failed(session, order)
+    return True
+
+
+def apply_payment_status(session, order, status):
+    """Apply what the provider says of the order's payment (a `PaymentStatus`):
+    progress on a pending order, or its transition. Returns 'applied',
+    'unchanged' or 'stale' (a message older than the order's state)."""
+    target = status.target
+    text = (status.text or "")[:255] or None
+    if order.status != PENDING and not can_transition(order.status, target):
+        return "unchanged" if target == order.status else "stale"
+    progress = (status.code, text, status.received, status.confirms)
+    changed = progress != (order.provider_status, order.provider_status_text, order.received_amount, order.received_confirms)
+    order.provider_status, order.provider_status_text = status.code, text
+    if status.received is not None:
+        order.received_amount = status.received
+    if status.confirms is not None:
+        order.received_confirms = status.confirms
+    if target != PENDING:
+        transition(session, order, target, reason=status.reason if target == FAILED else None)
+        return "applied"
+    session.flush()
+    return "applied" if changed else "unchanged"
+
+
+def _credit(session, order):
+    """Coins + bonus from `sales`; the key from the order makes it once per order."""
+    bonus = f" (+{order.bonus_coins} bonus)" if order.bonus_coins else ""
+    return transfer(
+        session,
+        system_account_id(session, SALES),
+        wallet_id(session, order.user_id),
+        order.total_coins,
+        kind="recharge",
+        key=f"recharge:order:{order.id}",
+        memo=f"Recharge order #{order.id}: {order.coins} coins{bonus}",
+        reference=f"order:{order.id}",
+    )
+
+
+def _after_order_completed(session, order):
+    """Everything that follows a completed order, in the crediting transaction:
+    the referrer's milestone and affiliate share (on the coins bought, not the
+    bonus), and the member's notification and email."""
+    on_recharge_completed(session, order.user_id, order.id, order.coins)
+    url = f"/recharge/orders/{order.id}"
+    bonus = f" including {order.bonus_coins} bonus coins" if order.bonus_coins else ""
+    notify(
+        session,
+        order.user_id,
+        f"Recharge successful: {order.total_coins} gold coins{bonus} were credited (order #{order.id}).",
+        url,
+        email_subject=f"Gold Coin: recharge #{order.id} successful",
+        email_body=(
+            f"Your payment of {order.pay_amount} {order.pay_currency} for order #{order.id} is complete.\n"
+            f"Your account has been credited with {order.total_coins} gold coins{bonus}.\n"
+        ),
+    )
+
+
+def _after_order_failed(session, order):
+    url = f"/recharge/orders/{order.id}"
+    why = order.failure_reason or ("the payment window expired" if order.status == EXPIRED else "the payment failed")
+    notify(
+        session,
+        order.user_id,
+        f"Recharge order #{order.id} was not completed: {why}. No coins were charged.",
+        url,
+        email_subject=f"Gold Coin: recharge #{order.id} not completed",
+        email_body=f"Your recharge order #{order.id} ({order.coins} coins) was not completed: {why}.\n",
+    )
+
+
+def order_json(order):
+    return {
+        "id": order.id,
+        "status": order.status,
+        "coins": order.coins,
+        "bonus_coins": order.bonus_coins,
+        "price": str(order.price.quantize(CENT)),
+        "currency": order.currency,
+        "pay_currency": order.pay_currency,
+        "pay_amount": _dec(order.pay_amount),
+        "address": order.address,
+        "dest_tag": order.dest_tag,
+        "txn_id": order.txn_id,
+        "checkout_url": order.checkout_url,
+        "qrcode_url": order.qrcode_url,
+        "expires_at": _iso(order.expires_at),
+        "confirms_needed": order.confirms_needed,
+        "received_confirms": order.received_confirms,
+        "received_amount": _dec(order.received_amount),
+        "status_text": order.provider_status_text,
+        "failure_reason": order.failure_reason,
+        "created_at": _iso(order.created_at),
+        "completed_at": _iso(order.completed_at),
+    }
+
+
+def _dec(value):
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
+def _iso(value):
+    value = as_utc(value)
+    return value.isoformat() if value else None

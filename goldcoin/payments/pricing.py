@@ -1,0 +1,53 @@
+"""What coins cost: packages, bonus tiers and the quote for an order."""
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from .errors import PackageNotFound, RechargeError
+from .models import BonusTier, RechargePackage
+
+CENT = Decimal("0.01")
+
+
+def bonus_for(session, coins):
+    """Bonus coins of the best active tier the amount reaches (rounded down)."""
+    percent = session.scalar(
+        select(BonusTier.percent)
+        .where(BonusTier.active.is_(True), BonusTier.min_coins <= coins)
+        .order_by(BonusTier.min_coins.desc())
+        .limit(1)
+    )
+    return coins * percent // 100 if percent else 0
+
+
+def active_packages(session):
+    return session.scalars(
+        select(RechargePackage).where(RechargePackage.active.is_(True)).order_by(RechargePackage.position, RechargePackage.coins)
+    ).all()
+
+
+def package_json(session, package, currency):
+    return {
+        "id": package.id,
+        "coins": package.coins,
+        "bonus_coins": bonus_for(session, package.coins),
+        "price": str(package.price.quantize(CENT)),
+        "currency": currency,
+    }
+
+
+def quote(session, config, *, package_id=None, coins=None):
+    """(coins, bonus_coins, price) for a package or a custom amount."""
+    if package_id is not None:
+        package = session.get(RechargePackage, package_id)
+        if package is None or not package.active:
+            raise PackageNotFound(f"No recharge package {package_id}.")
+        coins, price = package.coins, package.price.quantize(CENT)
+    else:
+        low, high = config["RECHARGE_CUSTOM_MIN"], config["RECHARGE_CUSTOM_MAX"]
+        if coins is None or not low <= coins <= high:
+            raise RechargeError(f"A custom amount is {low} to {high} coins.")
+        price = (Decimal(coins) * Decimal(config["RECHARGE_PRICE_PER_COIN"])).quantize(CENT)
+        if price <= 0:
+            raise RechargeError("That amount costs nothing; choose more coins.")
+    return coins, bonus_for(session, coins), price
