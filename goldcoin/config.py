@@ -27,6 +27,9 @@ class Config:
     # deployments (or test runs) can share one server.
     REDIS_PREFIX = os.environ.get("GOLDCOIN_REDIS_PREFIX", "gc:")
     GOLDCOIN_ASYNC_MODE = os.environ.get("GOLDCOIN_ASYNC_MODE", "gevent")
+    # Every this many ms a process looks for changed leaderboard tops to push:
+    # at most one `leaderboard` push per board per interval.
+    GOLDCOIN_LEADERBOARD_PUSH_MS = int(os.environ.get("GOLDCOIN_LEADERBOARD_PUSH_MS", "1000"))
     GOLDCOIN_PUBLIC_URL = os.environ.get("GOLDCOIN_PUBLIC_URL", "http://127.0.0.1:5000")
     WTF_CSRF_TIME_LIMIT = None
     # CSRF is checked by goldcoin.security for cookie sessions only, so that

@@ -86,7 +86,7 @@ def app(app_config):
     # checks read the database) must not overlap the next test's TRUNCATE.
     from goldcoin.realtime.leaderboard_push import idle
 
-    idle()
+    idle(app)
     with app.app_context():
         db.session.rollback()
         report = reconcile(db.session)

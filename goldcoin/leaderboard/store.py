@@ -4,6 +4,7 @@ Keys (all under app.config["REDIS_PREFIX"]):
   lb:<board>        sorted set, e.g. lb:all, lb:month:202611, lb:week:2026-W47
   lb:<board>:who    hash user_id -> "<coins>:<last transfer id>" (also members at <= 0)
   lb:ready          set by `flask goldcoin rebuild-leaderboard`: the index is complete
+  lb:changed        set of boards updated since the pushes last looked (see changes.py)
 
 The scheme (why no float trouble): a sorted-set score is a double, exact only
 for integers up to 2^53. We store score = -coins (an integer, exact for any
@@ -33,6 +34,8 @@ from goldcoin.redis_client import get_redis
 log = logging.getLogger(__name__)
 
 _registered = {"app": None}
+
+CHANGED = "lb:changed"
 
 UPDATE = """
 local who = redis.call('HGET', KEYS[2], ARGV[1])
@@ -64,9 +67,9 @@ def get_app():
     return ref() if ref else None
 
 
-def client_and_prefix():
+def client_and_prefix(app=None):
     """(redis client, prefix), or (None, prefix) without REDIS_URL."""
-    app = get_app()
+    app = app or get_app()
     if app is None:
         return None, "gc:"
     prefix = app.config["REDIS_PREFIX"]
@@ -125,7 +128,8 @@ def rank(key, user_id):
 
 
 def apply(changes):
-    """Apply [(board key, user_id, delta, transfer_id)]; raises redis.RedisError."""
+    """Apply [(board key, user_id, delta, transfer_id)] and mark those boards
+    changed; False without Redis; raises redis.RedisError."""
     r, prefix = client_and_prefix()
     if r is None:
         return False
@@ -133,6 +137,8 @@ def apply(changes):
     pipe = r.pipeline(transaction=False)
     for key, user_id, delta, tid in changes:
         script(keys=[prefix + "lb:" + key, prefix + "lb:" + key + ":who"], args=[user_id, delta, tid], client=pipe)
+    # After the updates in the same pipeline: whoever takes the mark reads the new scores.
+    pipe.sadd(prefix + CHANGED, *{key for key, *_ in changes})
     try:
         pipe.execute()
     except redis.RedisError:

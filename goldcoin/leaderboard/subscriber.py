@@ -5,10 +5,10 @@ committed; `flask goldcoin rebuild-leaderboard` repairs the index.
 """
 import logging
 
-from goldcoin.aftercommit import subscribe
+from goldcoin.aftercommit import dispatch, subscribe
 from goldcoin.ledger.service import EARNED_KIND_PREFIX
 
-from . import store
+from . import changes, store
 from .service import board_keys_for
 
 log = logging.getLogger(__name__)
@@ -19,19 +19,22 @@ def update_boards(payload):
     if not payload["kind"].startswith(EARNED_KIND_PREFIX):
         return
     keys = board_keys_for(payload.get("created_at"))
-    changes = [
+    rows = [
         (key, wallet["user_id"], wallet["delta"], payload["transfer_id"])
         for wallet in payload["wallets"]
         for key in keys
     ]
-    if not changes:
+    if not rows:
         return
     try:
-        store.apply(changes)
+        marked = store.apply(rows)  # with Redis this also marks the boards, for every process
     except Exception:  # noqa: BLE001 - the coins moved; the index is repaired by rebuild
         log.exception("leaderboard: could not update Redis for transfer %s; run rebuild-leaderboard",
                       payload["transfer_id"])
-    # The top of a board may have changed: let browsers know (throttled).
-    from goldcoin.realtime.leaderboard_push import boards_touched
-
-    boards_touched(keys)
+        marked = False
+    app = store.get_app()
+    if not marked and app is not None:
+        changes.mark_local(app, keys)
+    # Whoever shows the tops (the realtime pushes) may want to look; by name,
+    # so that the leaderboard knows nothing of sockets.
+    dispatch("leaderboard_changed", {"boards": keys})

@@ -1,243 +1,195 @@
 """Push `leaderboard` {period, items} when the top of a current board changes.
 
-Throttle: at most one push per board per second across ALL processes.
-With Redis, a process that sees a change and wins `SET lb:push:<board> NX PX
-1000` pushes at once (leading edge). A process that loses sets the board's
-`pending` flag and schedules a trailing check for when the window ends; the
-first process to GETDEL the flag then takes a new window and pushes the top
-as it is by then, so the last change is never lost. Short-lived processes
-(CLI commands) run their scheduled trailing checks at exit. Without Redis
-there is one process and the same logic runs on an in-process dict.
+One periodic tick per process and app (a `LeaderboardTick` in app.extensions,
+so apps built side by side in tests share nothing): a background task
+(`socketio.start_background_task`: a greenlet under gevent, a thread under
+threading) that every GOLDCOIN_LEADERBOARD_PUSH_MS takes the boards the
+leaderboard marked changed (goldcoin.leaderboard.changes), reads the top 10 of
+each current one and emits only if it differs from the last top pushed. The
+after-commit subscriber only wakes the task: reads never run on the committing
+thread (on SQLite it may hold the lock the read would wait for).
 
-"The top changed" is decided by comparing the current top list with the last
-one seen (kept in Redis under lb:top:<board>, so all processes agree).
+Throttle: at most one push per board per interval. In one process the tick is
+the throttle. With Redis any process may push, so a push also takes the window
+`lb:push:<board>` (SET NX PX interval) and records its top in `lb:top:<board>`,
+in one script, so that all processes agree on "changed". A board whose window
+another process holds stays marked here and is looked at again next tick, with
+its top as it is by then: the last change of a burst is pushed, not lost.
+
+When the task runs. Without Redis: from the first mark until a tick finds
+nothing left to do. With Redis the marks are shared and may come from any
+process, also from a CLI command that exits before a tick of its own could
+push, so the task runs in the processes that hold sockets: from the first
+connection until the last one has gone and nothing is left to retry.
 """
-import atexit
 import json
 import logging
 import threading
-import time
+from contextlib import contextmanager
 
-from goldcoin.extensions import socketio
+import redis
+
+from goldcoin.aftercommit import subscribe
+from goldcoin.extensions import db, socketio
+from goldcoin.leaderboard import PERIODS, board_key, changes, top_earners
+from goldcoin.leaderboard.store import client_and_prefix, get_app
+
+from . import MEMBERS_ROOM
 
 log = logging.getLogger(__name__)
 
-WINDOW_MS = 1000
 TOP_SIZE = 10
-MEMBERS_ROOM = "members"
+_EXTENSION = "goldcoin.leaderboard_push"
+SAME, PUSH, BUSY = 0, 1, 2
 
-_local = {"windows": {}, "pending": set(), "tops": {}}
-_scheduled = set()
-_touched = set()
-_inflight = [0]  # checks running in background tasks (waited for at exit)
-_lock = threading.Lock()
-
-
-def _current_boards(keys):
-    from goldcoin.leaderboard.service import board_key
-
-    return [(period, key) for period in ("all", "month", "week") for key in keys if board_key(period) == key]
+# KEYS: lb:top:<board>, lb:push:<board>; ARGV: the top's fingerprint, the window in ms.
+CLAIM = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 2 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+"""
 
 
-def _top(app, period):
-    from sqlalchemy.orm import Session
+class LeaderboardTick:
+    def __init__(self, app):
+        self.app = app
+        self.interval_ms = int(app.config["GOLDCOIN_LEADERBOARD_PUSH_MS"])
+        self.shared = bool(app.config.get("REDIS_URL"))
+        self._cond = threading.Condition()  # guards the fields below; a tick notifies when it ends
+        self._hold = threading.Lock()  # held for each tick, and by `held()`
+        self._running = False
+        self._busy = False
+        self._woken = False  # boards were marked in this process since the last tick began
+        self._listeners = 0
+        self._retry = set()  # boards whose window another process held
+        self._last = {}  # board -> top last pushed, without Redis (only the tick touches it)
 
-    from goldcoin.extensions import db
-    from goldcoin.leaderboard.service import top_earners
+    # -- what wakes it ---------------------------------------------------------
 
-    # after_commit: the committing session cannot run SQL; use a fresh one.
-    with app.app_context():
-        with Session(bind=db.engine) as session:
-            return top_earners(session, TOP_SIZE, period)
-
-
-def boards_touched(keys):
-    """Called after commit by the leaderboard subscriber. The check reads the
-    database, so it runs in a background task: never on the committing
-    thread, which (on SQLite) may hold a lock the read would wait for."""
-    from goldcoin.leaderboard.store import get_app
-
-    app = get_app()
-    if app is None:
-        return
-    with _lock:
-        fresh = [k for k in keys if k not in _touched]
-        _touched.update(fresh)
-    if fresh:
-        socketio.start_background_task(_check_touched, app)
-
-
-def _check_touched(app):
-    while True:
-        with _lock:
-            if not _touched:
-                return
-            key = _touched.pop()
-            _inflight[0] += 1
-        try:
-            _check_board(app, key)
-        finally:
-            with _lock:
-                _inflight[0] -= 1
-
-
-def _check_board(app, key):
-    for period, current in _current_boards([key]):
-        try:
-            items = _top(app, period)
-            if _top_changed(current, items):
-                _request_push(app, period, current, items)
-        except Exception:  # noqa: BLE001 - a push is a courtesy; never fail the caller
-            log.exception("leaderboard push for %s failed", current)
-
-
-def _top_changed(key, items):
-    from goldcoin.leaderboard.store import client_and_prefix
-
-    r, prefix = client_and_prefix()
-    fingerprint = json.dumps([[i["user_id"], i["coins"]] for i in items])
-    if r is not None:
-        try:
-            return r.set(prefix + "lb:top:" + key, fingerprint, get=True) != fingerprint
-        except Exception:  # noqa: BLE001 - Redis down: fall back to this process's memory
-            log.warning("leaderboard push: Redis unavailable, throttling in-process")
-    with _lock:
-        old = _local["tops"].get(key)
-        _local["tops"][key] = fingerprint
-    return old != fingerprint
-
-
-def _acquire_window(key):
-    """True if this process may push `key` now; else the remaining ms of the window."""
-    from goldcoin.leaderboard.store import client_and_prefix
-
-    r, prefix = client_and_prefix()
-    if r is not None:
-        try:
-            if r.set(prefix + "lb:push:" + key, "1", nx=True, px=WINDOW_MS):
-                return True, 0
-            return False, max(r.pttl(prefix + "lb:push:" + key), 1)
-        except Exception:  # noqa: BLE001
-            pass
-    now = time.monotonic()
-    with _lock:
-        until = _local["windows"].get(key, 0)
-        if until <= now:
-            _local["windows"][key] = now + WINDOW_MS / 1000
-            return True, 0
-    return False, int((until - now) * 1000) + 1
-
-
-def _set_pending(key):
-    from goldcoin.leaderboard.store import client_and_prefix
-
-    r, prefix = client_and_prefix()
-    if r is not None:
-        try:
-            r.set(prefix + "lb:pending:" + key, "1", px=10 * WINDOW_MS)
+    def wake(self):
+        """Boards were marked in this process. With Redis the processes that
+        hold sockets take the marks: a tick started here might be cut short
+        by the process exiting after it took them."""
+        if self.shared:
             return
-        except Exception:  # noqa: BLE001
-            pass
-    with _lock:
-        _local["pending"].add(key)
+        with self._cond:
+            self._woken = True
+            self._start()
+
+    def listener_joined(self):
+        with self._cond:
+            self._listeners += 1
+            if self.shared:
+                self._start()
+
+    def listener_left(self):
+        with self._cond:
+            self._listeners -= 1
+
+    def _wanted(self):
+        return self._woken or self._retry or (self.shared and self._listeners > 0)
+
+    def _start(self):
+        if not self._running:
+            self._running = True
+            socketio.start_background_task(self._run)
+
+    # -- the task ----------------------------------------------------------------
+
+    def _run(self):
+        while True:
+            self._tick()
+            socketio.sleep(self.interval_ms / 1000)
+            with self._cond:
+                if not self._wanted():
+                    self._running = False
+                    self._cond.notify_all()
+                    return
+
+    def _tick(self):
+        with self._hold:
+            with self._cond:
+                self._busy, self._woken = True, False
+                keys, self._retry = self._retry, set()
+            retry = set()
+            try:
+                keys |= changes.take(self.app)
+                retry = self._push_changed(keys)
+            except Exception:  # noqa: BLE001 - a push is a courtesy: log, and let the next change push
+                log.exception("leaderboard push failed")
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._retry |= retry
+                    self._cond.notify_all()
+
+    def _push_changed(self, keys):
+        # Marks of past months and weeks are dropped: no page shows those boards live.
+        current = [(period, board_key(period)) for period in PERIODS]
+        current = [(period, key) for period, key in current if key in keys]
+        if not current:
+            return set()
+        with self.app.app_context():
+            tops = {key: top_earners(db.session, TOP_SIZE, period) for period, key in current}
+        retry = set()
+        for period, key in current:
+            outcome = self._claim(key, tops[key])
+            if outcome == PUSH:
+                socketio.emit("leaderboard", {"period": period, "items": tops[key]}, to=MEMBERS_ROOM)
+            elif outcome == BUSY:
+                retry.add(key)
+        return retry
+
+    def _claim(self, key, items):
+        """SAME (nothing new to show), PUSH (emit now) or BUSY (another
+        process pushed this board less than an interval ago: try next tick)."""
+        fingerprint = json.dumps([[i["user_id"], i["coins"]] for i in items])
+        r, prefix = client_and_prefix(self.app)
+        if r is not None:
+            try:
+                keys = [prefix + "lb:top:" + key, prefix + "lb:push:" + key]
+                return int(r.register_script(CLAIM)(keys=keys, args=[fingerprint, self.interval_ms]))
+            except redis.RedisError as exc:
+                log.warning("leaderboard push: Redis unavailable, deciding in this process (%s)", exc)
+        if self._last.get(key) == fingerprint:
+            return SAME
+        self._last[key] = fingerprint
+        return PUSH
+
+    # -- for tests -------------------------------------------------------------
+
+    @contextmanager
+    def held(self):
+        """No tick runs inside the block; the first one after it sees every change made in it."""
+        with self._hold:
+            yield
+
+    def wait_idle(self, timeout=5.0):
+        """Wait until no tick is running or has work to do here; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._running or not (self._busy or self._pending()), timeout)
+
+    def _pending(self):
+        return bool(self._woken or self._retry) or changes.marked(self.app)
 
 
-def _take_pending(key):
-    from goldcoin.leaderboard.store import client_and_prefix
-
-    r, prefix = client_and_prefix()
-    if r is not None:
-        try:
-            return r.getdel(prefix + "lb:pending:" + key) is not None
-        except Exception:  # noqa: BLE001
-            pass
-    with _lock:
-        if key in _local["pending"]:
-            _local["pending"].discard(key)
-            return True
-    return False
+def init_app(app):
+    app.extensions[_EXTENSION] = LeaderboardTick(app)
 
 
-def _emit(period, items):
-    socketio.emit("leaderboard", {"period": period, "items": items}, to=MEMBERS_ROOM)
+def tick_of(app):
+    return app.extensions[_EXTENSION]
 
 
-def _request_push(app, period, key, items):
-    allowed, wait_ms = _acquire_window(key)
-    if allowed:
-        _emit(period, items)
-        return
-    _set_pending(key)
-    _schedule(app, period, key, wait_ms)
+def idle(app, timeout=5.0):
+    """Wait until `app`'s tick has nothing left to do (tests: so that one
+    test's late push or read cannot reach the next)."""
+    return tick_of(app).wait_idle(timeout)
 
 
-def _schedule(app, period, key, wait_ms):
-    with _lock:
-        if key in _scheduled:
-            return
-        _scheduled.add(key)
-    socketio.start_background_task(_trailing, app, period, key, wait_ms)
-
-
-def _trailing(app, period, key, wait_ms):
-    socketio.sleep(wait_ms / 1000)
-    _run_trailing(app, period, key)
-
-
-def _run_trailing(app, period, key):
-    with _lock:
-        if key not in _scheduled:
-            return  # already run (at exit, or by another task)
-        _scheduled.discard(key)
-    try:
-        with app.app_context():
-            if not _take_pending(key):
-                return  # another process pushed the latest top already
-            allowed, wait_ms = _acquire_window(key)
-            if not allowed:
-                _set_pending(key)
-                _schedule(app, period, key, wait_ms)
-                return
-            _emit(period, _top(app, period))
-    except Exception:  # noqa: BLE001
-        log.exception("trailing leaderboard push for %s failed", key)
-
-
-@atexit.register
-def _flush_at_exit():
-    """A CLI command may end inside a window: push its pending change before leaving."""
-    from goldcoin.leaderboard.service import period_of
-    from goldcoin.leaderboard.store import get_app
-
-    app = get_app()
-    if app is None:
-        return
-    _check_touched(app)
-    deadline = time.monotonic() + 10
-    while _inflight[0] and time.monotonic() < deadline:
-        time.sleep(0.01)  # a background check (a daemon thread) is still running
-    for key in list(_scheduled):
-        time.sleep(_window_left_ms(key) / 1000)
-        _run_trailing(app, period_of(key), key)
-
-
-def _window_left_ms(key):
-    from goldcoin.leaderboard.store import client_and_prefix
-
-    r, prefix = client_and_prefix()
-    if r is not None:
-        try:
-            return max(r.pttl(prefix + "lb:push:" + key), 0)
-        except Exception:  # noqa: BLE001
-            return 0
-    until = _local["windows"].get(key, 0)
-    return max(int((until - time.monotonic()) * 1000), 0)
-
-
-def idle(timeout=5.0):
-    """Wait until this process has no leaderboard check or trailing push
-    pending (tests use it so that one test's late push cannot reach the next)."""
-    deadline = time.monotonic() + timeout
-    while (_touched or _inflight[0] or _scheduled) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return not (_touched or _inflight[0] or _scheduled)
+@subscribe("leaderboard_changed")
+def _wake(payload):
+    app = get_app()  # the committing app, also for a commit made outside an app context
+    if app is not None:
+        tick_of(app).wake()

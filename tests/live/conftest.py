@@ -19,17 +19,3 @@ def redis_app_config(app_config, redis_prefix):
     url, prefix = redis_prefix
     app_config.update({"REDIS_URL": url, "REDIS_PREFIX": prefix})
     return app_config
-
-
-@pytest.fixture(autouse=True)
-def _fresh_push_state():
-    """The in-process throttle state (used without Redis) starts empty per test."""
-    from goldcoin.realtime import leaderboard_push
-
-    leaderboard_push.idle()
-    for value in leaderboard_push._local.values():
-        value.clear()
-    leaderboard_push._touched.clear()
-    leaderboard_push._scheduled.clear()
-    yield
-    leaderboard_push.idle()
