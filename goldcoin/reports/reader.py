@@ -57,10 +57,13 @@ def detect_format(doc):
         "mt4_statement": sum(len(x) for x in mt4.read_statement_rows(doc.rows)),
     }
     rows = summary_rows(doc.rows)
-    anchored = {layout: bool(by_structure(rows, layout)) for layout in ("mt4_tester", "mt4_statement", "mt5_tester", "mt5_history")}
+    layouts = ("mt4_tester", "mt4_statement", "mt5_tester", "mt5_history")
+    anchored = {layout: len(by_structure(rows, layout)) for layout in layouts}
     best = max(counts, key=counts.get)
     if counts[best] == 0:
-        found = [layout for layout, ok in anchored.items() if ok]
+        # No trades table and no metadata: only a summary that fits one
+        # layout in full (not a stray "total = a + b" row) makes it a report.
+        found = [layout for layout, n in anchored.items() if n >= 6]
         return found[0] if len(found) == 1 else None
     if best == "mt5":
         return "mt5_tester" if anchored["mt5_tester"] and not anchored["mt5_history"] else (
