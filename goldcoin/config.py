@@ -37,6 +37,11 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # The remember-me cookie names one login session (goldcoin.auth.sessions),
+    # so logging out ends it wherever it was copied.
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down must not take login, the events API or order creation down:
@@ -70,6 +75,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
 
 CONFIGS = {

@@ -2,12 +2,12 @@
 role checks."""
 from functools import wraps
 
-from flask import current_app, g, redirect, request, url_for
-from flask_login import current_user
+from flask import current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from goldcoin.auth.models import User
 from goldcoin.auth.service import token_for
+from goldcoin.auth.sessions import end_all_sessions, end_session, load_session_user, open_session
 from goldcoin.core.errors import UNSAFE, ApiError, error_page, error_response, is_api_request
 from goldcoin.core.time import utcnow
 from goldcoin.extensions import csrf, db, login_manager
@@ -47,11 +47,28 @@ def _before_request():
 
 
 @login_manager.user_loader
-def _load_user(user_id):
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
+def _load_user(login_id):
+    return load_session_user(db.session, login_id)
+
+
+def log_in_member(user, remember=False):
+    """Log `user` in with a fresh login session. The CSRF token issued before
+    login is dropped, so a token an attacker planted or read cannot be used
+    once the member is logged in."""
+    open_session(db.session, user)
+    session.pop("csrf_token", None)
+    login_user(user, remember=remember)
+
+
+def log_out_member(everywhere=False):
+    """End this login session (or every session of the member) and its cookies."""
+    if current_user.is_authenticated:
+        if everywhere:
+            end_all_sessions(db.session, current_user.id)
+        else:
+            end_session(db.session, current_user)
+    logout_user()
+    session.pop("csrf_token", None)
 
 
 @login_manager.unauthorized_handler

@@ -168,6 +168,7 @@ class ApiClient:
         self.fetch_csrf()
         response = self.post("/api/v1/auth/login", {"username": username, "password": password})
         assert response.status_code == 200, response.get_json()
+        self.csrf = response.get_json()["csrf_token"]  # logging in replaces the session's CSRF token
         return response
 
     def _headers(self, headers):

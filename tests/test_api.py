@@ -46,8 +46,12 @@ def test_login_logout(api, make_user):
     make_user("alice")
     api.fetch_csrf()
     assert_error(api.post("/api/v1/auth/login", {"username": "alice", "password": "wrong-pass"}), 401, "unauthorized")
-    assert api.post("/api/v1/auth/login", {"username": "alice", "password": "password123"}).status_code == 200
+    login = api.post("/api/v1/auth/login", {"username": "alice", "password": "password123"})
+    assert login.status_code == 200
     assert api.get("/api/v1/me").status_code == 200
+    # Logging in replaced the session's CSRF token; the answer carries the new one.
+    assert_error(api.post("/api/v1/auth/logout"), 400, "bad_request")
+    api.csrf = login.get_json()["csrf_token"]
     assert api.post("/api/v1/auth/logout").status_code == 200
     assert_error(api.get("/api/v1/me"), 401, "unauthorized")
 

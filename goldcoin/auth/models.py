@@ -39,6 +39,13 @@ class User(UserMixin, db.Model):
         # Flask-Login refuses to log in (and logs out) inactive users.
         return not self.is_banned
 
+    # The login session this object was loaded for (see MemberSession); its
+    # id is what Flask-Login keeps in the session and the remember cookie.
+    session_token = None
+
+    def get_id(self):
+        return f"{self.id}:{self.session_token}" if self.session_token else str(self.id)
+
     def __str__(self):
         return self.username  # how admin lists and forms show a member
 
@@ -64,3 +71,17 @@ class ApiToken(db.Model):
     @property
     def active(self):
         return self.revoked_at is None
+
+
+class MemberSession(db.Model):
+    """One login: the session cookie and the remember-me cookie carry its token,
+    so ending the row ends both, wherever they were copied. Only the SHA-256 of
+    the token is kept."""
+
+    __tablename__ = "member_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,23 +1,29 @@
 """The member's JSON API (API.md, Authentication and Member): sign up, log in,
 log out, and the member's own summary and transactions."""
 from flask import current_app, jsonify
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.core.api import bp
 from goldcoin.core.errors import ApiError
-from goldcoin.core.parse import get_str, json_body, query_int
+from goldcoin.core.parse import get_str, json_body, optional_json_body, query_int
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
 from goldcoin.ledger import history, wallet_id
-from goldcoin.security import login_required_json
+from goldcoin.security import log_in_member, log_out_member, login_required_json
 
 from .service import member_summary
 
 
 def member_json(user):
     return member_summary(user)
+
+
+def _logged_in_json(user):
+    """The member, plus the CSRF token of the new login session: the one
+    fetched before logging in is no longer valid."""
+    return dict(member_json(user), csrf_token=generate_csrf())
 
 
 def history_item_json(transfer, signed):
@@ -50,8 +56,8 @@ def register():
         get_str(data, "password", max_length=200),
     )
     record_referral(db.session, user.id, get_str(data, "referral_code", required=False, max_length=32))
-    login_user(user)
-    return member_json(user), 201
+    log_in_member(user)
+    return _logged_in_json(user), 201
 
 
 @bp.post("/auth/login")
@@ -63,14 +69,13 @@ def login():
         raise ApiError("unauthorized", "Wrong username or password.")
     if not user.is_active:
         raise ApiError("forbidden", "This account is banned.")
-    login_user(user)
-    return member_json(user)
+    log_in_member(user)
+    return _logged_in_json(user)
 
 
 @bp.post("/auth/logout")
 def logout():
-    if current_user.is_authenticated:
-        logout_user()
+    log_out_member(everywhere=bool(optional_json_body().get("everywhere")))
     return jsonify(ok=True)
 
 

@@ -3,7 +3,7 @@ Each view: call a domain function, render. The JSON twins live in `api`."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from goldcoin.auth.models import User
@@ -11,6 +11,7 @@ from goldcoin.auth.errors import AuthError
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
+from goldcoin.security import log_in_member, log_out_member
 from goldcoin.leaderboard import top_earners
 from goldcoin.ledger import history, wallet_id
 from .history import balance_series, history_csv
@@ -110,7 +111,7 @@ def register():
             error = str(exc)  # shown beside the form; the 400 rolls the request back
         else:
             record_referral(db.session, user.id, request.form.get("referral_code") or request.args.get("ref"))
-            login_user(user)
+            log_in_member(user)
             flash(f"Welcome to Gold Coin, {user.username}!", "success")
             return redirect(url_for("web.profile"))
     return render_template("auth/register.html", error=error, form=request.form), 400 if error else 200
@@ -129,7 +130,7 @@ def login():
         elif not user.is_active:
             error = "This account is banned."
         else:
-            login_user(user, remember=bool(request.form.get("remember")))
+            log_in_member(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")) or url_for("web.profile"))
     return render_template("auth/login.html", error=error, form=request.form), 401 if error else 200
 
@@ -139,7 +140,7 @@ def logout():
     # Logging out changes state, so it takes a POST with a CSRF token; a GET
     # (an old bookmark) shows the button.
     if request.method == "POST":
-        logout_user()
+        log_out_member(everywhere=bool(request.form.get("everywhere")))
         flash("You are logged out.", "info")
         return redirect(url_for("web.home"))
     if not current_user.is_authenticated:

@@ -85,6 +85,7 @@ def register(base, username):
     r = s.post(base + "/api/v1/auth/register",
                json={"username": username, "email": f"{username}@example.com", "password": "password123"})
     assert r.status_code == 201, r.text
+    s.headers["X-CSRFToken"] = r.json()["csrf_token"]  # signing up logged in: a new CSRF token
     return s, s.get(base + "/api/v1/me").json()["id"]
 
 

@@ -79,6 +79,7 @@ def login_session(base, username, password):
     session.headers["X-CSRFToken"] = token
     r = session.post(base + "/api/v1/auth/login", json={"username": username, "password": password})
     r.raise_for_status()
+    session.headers["X-CSRFToken"] = r.json()["csrf_token"]  # logging in replaced the CSRF token
     return session
 
 
