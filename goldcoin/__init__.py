@@ -47,8 +47,8 @@ def create_app(config=None):
 def _init_domains(app):
     """Every domain registers its blueprints, API routes, admin views, CLI
     commands and after-commit subscribers with the app."""
-    from . import (admin, cli, community, earning, leaderboard, ledger, members, notifications, ops, payments,
-                   realtime, store)
+    from . import (admin, cli, community, discourse, earning, leaderboard, ledger, members, notifications, ops,
+                   payments, realtime, store)
     from .core import api, errors, hardening, transaction
 
     transaction.init_app(app)  # first: its after_request runs last, after every other hook
@@ -57,7 +57,8 @@ def _init_domains(app):
     cli.init_app(app)
     ops.init_app(app)
     admin.init_app(app)  # before the domains: they add their views to its site
-    for domain in (ledger, members, earning, community, store, payments, leaderboard, notifications, realtime):
+    domains = (ledger, members, earning, community, store, payments, leaderboard, notifications, realtime, discourse)
+    for domain in domains:
         domain.init_app(app)
     admin.finish(app)
     api.init_app(app)  # last: every domain has added its routes to the one /api/v1 blueprint

@@ -59,6 +59,12 @@ class Config:
     # X-Forwarded-For/-Proto/-Host. 0 trusts no such header, since a client could
     # forge it to dodge rate limits and fake its address in the logs.
     GOLDCOIN_TRUSTED_PROXIES = int(os.environ.get("GOLDCOIN_TRUSTED_PROXIES", "0"))
+    # Discourse (docs/discourse.md): the forum's base URL (the admin's setting,
+    # when set, wins), the webhook secret and the DiscourseConnect secret.
+    DISCOURSE_URL = os.environ.get("DISCOURSE_URL", "")
+    DISCOURSE_WEBHOOK_SECRET = os.environ.get("DISCOURSE_WEBHOOK_SECRET", "")
+    DISCOURSE_CONNECT_SECRET = os.environ.get("DISCOURSE_CONNECT_SECRET", "")
+    DISCOURSE_WEBHOOK_RATE_LIMIT = os.environ.get("DISCOURSE_WEBHOOK_RATE_LIMIT", "600 per minute")
 
 
 class DevelopmentConfig(Config):

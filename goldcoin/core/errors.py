@@ -63,8 +63,13 @@ class ApiError(DomainError):
         super().__init__(message, code=code, status=status)
 
 
+# Paths whose callers are programs (the JSON API, a forum's or a payment
+# provider's webhooks): every error there answers the JSON shape.
+MACHINE_PREFIXES = ("/api/", "/integrations/", "/webhooks/")
+
+
 def is_api_request():
-    return request.path.startswith("/api/")
+    return request.path.startswith(MACHINE_PREFIXES)
 
 
 def error_response(code, message, status=None):
