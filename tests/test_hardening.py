@@ -102,3 +102,18 @@ def test_login_register_and_events_work_while_redis_is_down(app_config, make_use
     codes = [stranger.post("/api/v1/auth/login", json={"username": "alice", "password": "x"}).status_code
              for _ in range(12)]
     assert 429 in codes and 500 not in codes
+
+
+def test_database_down_answers_503_with_retry_after(app_config):
+    """PostgreSQL unreachable: the API says 503 `unavailable` (retry), pages a
+    plain 503 page; nothing answers 500."""
+    down = f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/nowhere?connect_timeout=2"
+    app = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=down))
+    client = app.test_client()
+    r = client.get("/api/v1/leaderboard")
+    assert r.status_code == 503 and r.get_json()["error"] == "unavailable"
+    assert r.headers["Retry-After"].isdigit()
+    r = client.post("/api/v1/auth/login", json={"username": "alice", "password": "password123"})
+    assert r.status_code == 503 and r.get_json()["error"] == "unavailable"
+    page = client.get("/leaderboard")
+    assert page.status_code == 503 and "briefly unavailable" in page.get_data(as_text=True)

@@ -7,7 +7,8 @@ Views never translate domain errors by hand.
 """
 from urllib.parse import urlsplit
 
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 # API.md error codes and their HTTP status.
@@ -131,6 +132,34 @@ def _answer_internal(exc):
     return error_page(500, message)
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _answer_database_error(exc):
+    """The database is unreachable (or dropped the connection): a 503 the
+    client may retry, not a 500. Other database errors stay 500s."""
+    if not getattr(exc, "connection_invalidated", False) and not _is_connection_error(exc):
+        return _answer_internal(exc)
+    from .transaction import rollback_request
+
+    try:
+        rollback_request()
+    except DBAPIError:
+        pass  # the connection is gone; the pool discards it
+    message = "The service is briefly unavailable. Please retry in a few seconds."
+    if is_api_request():
+        response = error_response("unavailable", message, 503)
+    else:
+        response = current_app.response_class(render_template("unavailable.html", message=message), 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _is_connection_error(exc):
+    # psycopg and sqlite3 name a lost or refused connection OperationalError.
+    return type(exc.orig).__name__ == "OperationalError"
+
+
 def _answer_rate_limited(exc):
     # Flask-Limiter's description is the bare limit ("10 per 1 minute").
     message = f"Too many attempts ({exc.description}). Please wait a moment and try again."
@@ -144,3 +173,4 @@ def init_app(app):
     app.register_error_handler(429, _answer_rate_limited)
     app.register_error_handler(HTTPException, _answer_http)
     app.register_error_handler(500, _answer_internal)
+    app.register_error_handler(DBAPIError, _answer_database_error)
