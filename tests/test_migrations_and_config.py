@@ -1,11 +1,15 @@
 """Migrations reach head on an empty database and match the models; config guards."""
+import os
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select
 
-from goldcoin import create_app
+from goldcoin import ROOT, create_app
 from goldcoin.config import ConfigurationError
 from goldcoin.extensions import db
 from tests.support.services import create_pg_database
@@ -61,11 +65,29 @@ def test_production_starts_with_a_real_secret():
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_eventlet_mode_without_eventlet_says_what_to_install(monkeypatch):
+    # None in sys.modules makes `import eventlet` fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "eventlet", None)
+    with pytest.raises(ConfigurationError, match="pip install -r requirements-eventlet.txt"):
+        create_app({"ENV_NAME": "testing", "GOLDCOIN_ASYNC_MODE": "eventlet", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_app_py_in_eventlet_mode_without_eventlet_says_what_to_install():
+    # app.py imports eventlet before anything else (to monkey-patch), so it has its own message.
+    hide_eventlet = "import runpy, sys; sys.modules['eventlet'] = None; runpy.run_path('app.py', run_name='__main__')"
+    env = dict(os.environ, GOLDCOIN_ASYNC_MODE="eventlet")
+    done = subprocess.run([sys.executable, "-c", hide_eventlet], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "pip install -r requirements-eventlet.txt" in done.stderr
+
+
 def test_cli_creates_an_admin_and_a_token(runner, app):
     from goldcoin.auth.models import ApiToken, User
     from goldcoin.auth.service import hash_token
 
-    r = runner.invoke(args=["goldcoin", "create-admin", "chief", "--email", "chief@example.com", "--password", "long-enough"])
+    r = runner.invoke(
+        args=["goldcoin", "create-admin", "chief", "--email", "chief@example.com", "--password", "long-enough"]
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(args=["goldcoin", "create-token", "forum", "--scope", "events"])
     assert r.exit_code == 0, r.output
@@ -75,7 +97,9 @@ def test_cli_creates_an_admin_and_a_token(runner, app):
         assert db.session.scalar(select(User.role).where(User.username == "chief")) == "admin"
         token = db.session.scalar(select(ApiToken))
         assert token.token_hash == hash_token(plaintext) and plaintext not in token.token_hash
-    r = runner.invoke(args=["goldcoin", "create-admin", "chief", "--email", "c2@example.com", "--password", "long-enough"])
+    r = runner.invoke(
+        args=["goldcoin", "create-admin", "chief", "--email", "c2@example.com", "--password", "long-enough"]
+    )
     assert r.exit_code != 0 and "taken" in r.output
 
 
