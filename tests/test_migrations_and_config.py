@@ -6,8 +6,8 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, select
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import BigInteger, Integer, create_engine, inspect, select, text, update
 
 from goldcoin import ROOT, create_app
 from goldcoin.config import ConfigurationError
@@ -39,6 +39,61 @@ def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_database_u
         db.engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
     assert codes == {"mint", "sales", "sink", "escrow", "adjustments"}
+
+
+PAST_INT32 = 2**31 + 4
+
+
+def _next_transfer_id_past_int32(session):
+    """Make the next transfer's id 2^31 + 5, beyond a 32-bit INTEGER."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT setval(pg_get_serial_sequence('transfers', 'id'), :n)"), {"n": PAST_INT32})
+    else:
+        # SQLite gives a new row the largest rowid + 1.
+        from goldcoin.ledger import Transfer
+
+        session.execute(update(Transfer).values(id=PAST_INT32))
+
+
+def test_a_transfer_id_past_2_to_the_31_is_written_read_and_pointed_at(empty_database_url):
+    from goldcoin.auth.service import register_member
+    from goldcoin.ledger import MINT, Transfer, reverse, system_account_id, transfer, wallet_id
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        session = db.session
+        member = register_member(session, "bigid", "bigid@example.com", "password123")
+        mint, wallet = system_account_id(session, MINT), wallet_id(session, member.id)
+        transfer(session, mint, wallet, 1, kind="earn.x", key="first")
+        _next_transfer_id_past_int32(session)
+        session.commit()
+
+        big_id = transfer(session, mint, wallet, 5, kind="earn.x", key="past-int32").transfer.id
+        undo_id = reverse(session, big_id, memo="undo").transfer.id
+        session.commit()
+        session.expunge_all()
+        assert big_id == PAST_INT32 + 1 and undo_id == PAST_INT32 + 2
+        assert session.get(Transfer, undo_id).reverses_id == PAST_INT32 + 1
+        assert session.get(Transfer, PAST_INT32 + 1).amount == 5
+        session.remove()
+        db.engine.dispose()
+
+
+def test_the_bigint_migration_goes_down_and_up_again(empty_database_url):
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        downgrade(revision="0400")
+        id_type = {c["name"]: c["type"] for c in inspect(db.engine).get_columns("transfers")}["id"]
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        dialect = db.engine.dialect.name
+        db.engine.dispose()
+    # SQLite keeps INTEGER (its 64-bit rowid) both ways.
+    assert isinstance(id_type, Integer) and (dialect == "sqlite" or not isinstance(id_type, BigInteger))
+    assert diff == [], f"models and migrations differ: {diff}"
 
 
 def test_production_refuses_a_default_secret_key():
