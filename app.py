@@ -13,7 +13,14 @@ if _mode == "gevent":
 
     monkey.patch_all()
 elif _mode == "eventlet":
-    import eventlet
+    try:
+        import eventlet
+    except ImportError:
+        # An opt-in mode: the default install (requirements.txt) leaves eventlet out.
+        raise SystemExit(
+            "GOLDCOIN_ASYNC_MODE=eventlet needs eventlet, which requirements.txt leaves out:"
+            " pip install -r requirements-eventlet.txt (or pick gevent, the default)"
+        ) from None
 
     eventlet.monkey_patch()
 

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import CONFIGS, check_production_config
+from .config import CONFIGS, check_async_mode, check_production_config
 from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,7 @@ def create_app(config=None):
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
     check_production_config(app.config)
+    check_async_mode(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue behind each other instead of failing with "database is locked".
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})

@@ -106,3 +106,17 @@ def check_production_config(config):
         )
     if config.get("GOLDCOIN_PAYMENT_SIMULATOR"):
         raise ConfigurationError("the payment simulator cannot be enabled in production")
+
+
+def check_async_mode(config):
+    """eventlet is an opt-in mode that the default install leaves out: say what
+    to install, instead of Flask-SocketIO's "Invalid async_mode specified"."""
+    if config.get("GOLDCOIN_ASYNC_MODE") != "eventlet":
+        return
+    try:
+        import eventlet  # noqa: F401
+    except ImportError:
+        raise ConfigurationError(
+            "GOLDCOIN_ASYNC_MODE=eventlet needs eventlet, which requirements.txt leaves out:"
+            " pip install -r requirements-eventlet.txt (or pick gevent, the default)"
+        ) from None

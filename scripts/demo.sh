@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up (once) and run the demo: SQLite in instance/, demo members, the
-# CoinPayments simulator mounted in the app. No other servers needed.
+# CoinPayments simulator mounted in the app. No other servers needed, and only
+# the runtime requirements (no test tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv

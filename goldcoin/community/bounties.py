@@ -8,10 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from goldcoin.earning.service import as_utc
+from goldcoin.core.time import utc
 from goldcoin.earning.settings import get_int, get_setting
 from goldcoin.ledger import ESCROW, InsufficientFunds, system_account_id, transfer, wallet_id
-from goldcoin.ledger.models import utcnow
 
 from .models import AWARDED, OPEN, QUESTION, REFUNDED, Bounty, Post, Vote
 from .permissions import may_start_bounty
@@ -30,7 +29,7 @@ def start_bounty(session, user, thread, amount, days=None, now=None):
     low, high = get_int(session, "bounty_min"), get_int(session, "bounty_max")
     if isinstance(amount, bool) or not isinstance(amount, int) or not low <= amount <= high:
         raise CommunityError(f"A bounty is between {low} and {high} coins.")
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     days = days or get_int(session, "bounty_days")
     if session.scalar(select(Bounty.id).where(Bounty.thread_id == thread.id)):
         raise CommunityError("This question already has a bounty.", "conflict")
@@ -88,7 +87,7 @@ def award_bounty(session, user, bounty, post, now=None):
     if user.id != bounty.owner_id:
         raise CommunityError("Only the bounty's owner can award it.", "forbidden")
     _check_answer(session, bounty, post)
-    BOUNTY.transition(session, bounty, AWARDED, resolved_at=as_utc(now) or utcnow(), awarded_post_id=post.id)
+    BOUNTY.transition(session, bounty, AWARDED, resolved_at=utc(now), awarded_post_id=post.id)
     return _pay_winner(session, bounty, post, actor_id=user.id)
 
 
@@ -110,8 +109,8 @@ def top_voted_answer(session, bounty):
 def resolve_expired(session, bounty, now=None):
     """Resolve one expired open bounty: refund, or (admin setting `top_voted`)
     award it to the top-voted answer. Returns "refunded", "awarded" or None."""
-    now = as_utc(now) or utcnow()
-    if bounty.status != OPEN or as_utc(bounty.expires_at) > now:
+    now = utc(now)
+    if bounty.status != OPEN or bounty.expires_at > now:
         return None
     winner = top_voted_answer(session, bounty) if get_setting(session, "bounty_expiry_policy") == "top_voted" else None
     try:
@@ -138,6 +137,6 @@ def resolve_expired(session, bounty, now=None):
 
 
 def expired_bounties(session, now=None):
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     rows = session.scalars(select(Bounty).where(Bounty.status == OPEN).order_by(Bounty.id)).all()
-    return [b for b in rows if as_utc(b.expires_at) <= now]
+    return [b for b in rows if b.expires_at <= now]

@@ -3,9 +3,8 @@ admins set winners' prizes and pay them (kind earn.challenge)."""
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.core.time import utc
 from goldcoin.earning import award
-from goldcoin.earning.service import as_utc
-from goldcoin.ledger.models import utcnow
 
 from .models import ChallengeEntry, ExpertAdvisor, Post
 from .service import CommunityError
@@ -13,8 +12,8 @@ from .status import CHALLENGE, ChallengeStatus
 
 
 def enter_challenge(session, user, challenge, *, post_id=None, ea_id=None, note="", now=None):
-    now = as_utc(now) or utcnow()
-    if challenge.status != ChallengeStatus.OPEN or not as_utc(challenge.starts_at) <= now < as_utc(challenge.ends_at):
+    now = utc(now)
+    if challenge.status != ChallengeStatus.OPEN or not challenge.starts_at <= now < challenge.ends_at:
         raise CommunityError("This challenge is not open for entries.")
     if not post_id and not ea_id:
         raise CommunityError("Enter with one of your posts or one of your EAs.")

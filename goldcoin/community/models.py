@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -17,8 +16,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goldcoin.auth.models import User
+from goldcoin.core.time import utcnow
+from goldcoin.core.types import BigId, UtcDateTime
 from goldcoin.extensions import db
-from goldcoin.ledger.models import utcnow
 
 from .status import BountyStatus, EAStatus
 
@@ -54,8 +54,8 @@ class Thread(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default=DISCUSSION)
     # The accepted answer's post id (no foreign key: threads and posts would
     # reference each other, and a post is never deleted, only marked removed).
-    accepted_post_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted_post_id: Mapped[int | None] = mapped_column(BigId)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     section = relationship(Section)
     author = relationship(User)
@@ -70,12 +70,12 @@ class Post(db.Model):
 
     __tablename__ = "forum_posts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("forum_threads.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     removal_reason: Mapped[str | None] = mapped_column(String(255))
 
@@ -92,10 +92,10 @@ class Vote(db.Model):
     __tablename__ = "forum_votes"
     __table_args__ = (UniqueConstraint("post_id", "user_id", name="uq_forum_votes_post_user"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("forum_posts.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("forum_posts.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 # The statuses and the moves between them: .status.
@@ -131,8 +131,8 @@ class ExpertAdvisor(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PENDING, server_default=PENDING)
     reject_reason: Mapped[str | None] = mapped_column(String(255))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     author = relationship(User, foreign_keys=[author_id])
 
@@ -157,10 +157,10 @@ class Bounty(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     amount: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=OPEN, server_default=OPEN)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    awarded_post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_posts.id"))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    awarded_post_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("forum_posts.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     thread = relationship(Thread)
 
@@ -176,10 +176,10 @@ class Challenge(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     rules: Mapped[str] = mapped_column(Text, default="")
     prize_pool: Mapped[int] = mapped_column(Integer, default=0)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     def __str__(self):
         return self.title
@@ -195,12 +195,12 @@ class ChallengeEntry(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_posts.id"))
+    post_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("forum_posts.id"))
     ea_id: Mapped[int | None] = mapped_column(ForeignKey("expert_advisors.id"))
     note: Mapped[str] = mapped_column(String(255), default="")
     # Set by an admin when picking winners; paid by pay_challenge().
     prize: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     challenge = relationship(Challenge, backref="entries")
     user = relationship(User)

@@ -8,11 +8,12 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
+from goldcoin.core.time import utc, utcnow
 from goldcoin.earning import award
-from goldcoin.earning.service import as_utc, get_rule, paid_award
+from goldcoin.earning.service import get_rule, paid_award
 from goldcoin.earning.settings import get_bool, get_int
 from goldcoin.ledger import InsufficientFunds, reverse
-from goldcoin.ledger.models import Account, Transfer, utcnow
+from goldcoin.ledger.models import Account, Transfer
 
 from .errors import CommunityError
 from .models import DISCUSSION, QUESTION, Post, Section, Thread, Vote
@@ -63,7 +64,7 @@ def first_post_id(session, thread_id):
 def eligible_votes(session, post, now=None):
     """Upvotes that count toward the quality threshold: not the author's own,
     from accounts old enough and (by setting) with activity of their own."""
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     min_age = timedelta(hours=get_int(session, "vote_min_account_age_hours"))
     stmt = (
         select(Vote.user_id, User.created_at)
@@ -79,7 +80,7 @@ def eligible_votes(session, post, now=None):
         )
         stmt = stmt.where(has_post | earned)
     rows = session.execute(stmt).all()
-    return sum(1 for _, created in rows if as_utc(created) <= now - min_age)
+    return sum(1 for _, created in rows if created <= now - min_age)
 
 
 def vote_count(session, post_id):
@@ -95,7 +96,7 @@ def upvote(session, user, post, now=None):
         raise CommunityError("You cannot upvote your own post.")
     try:
         with session.begin_nested():
-            session.add(Vote(post_id=post.id, user_id=user.id, created_at=as_utc(now) or utcnow()))
+            session.add(Vote(post_id=post.id, user_id=user.id, created_at=utc(now)))
     except IntegrityError:
         raise CommunityError("You have already upvoted this post.", "conflict") from None
     return check_quality(session, post, now=now)

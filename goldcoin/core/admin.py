@@ -7,10 +7,16 @@ the role on every request.
 - `SecureBaseView`: role-gated custom pages (their forms use `CSRFForm`).
 Set `allow_moderators = True` on a view that moderators may open too.
 """
+from datetime import timezone
+
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import SecureForm
+from flask_admin.contrib.sqla.filters import FilterConverter
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import DateTimeField, SecureForm
+from flask_admin.model.filters import convert
+from flask_admin.model.form import converts
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.csrf.core import CSRF
@@ -42,6 +48,34 @@ class CSRFForm(SecureForm):
         csrf = True
         csrf_class = _FlaskWTFCSRF
         csrf_field_name = "csrf_token"
+
+
+class UtcDateTimeField(DateTimeField):
+    """Flask-Admin's date-time field, whose entries are UTC: it hands the model
+    an aware datetime, like the ones read from the database, so an unchanged
+    field compares equal and is not recorded as a change."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.tzinfo is None:
+            self.data = self.data.replace(tzinfo=timezone.utc)
+
+
+class _ModelConverter(AdminModelConverter):
+    """Form fields for our column types (core.types): Flask-Admin knows a
+    type by its class name, and a TypeDecorator's is its own."""
+
+    @converts("UtcDateTime")
+    def convert_utc_datetime(self, field_args, **extra):
+        return UtcDateTimeField(**field_args)
+
+
+class _FilterConverter(FilterConverter):
+    """List filters for our column types, as for the types they store as."""
+
+    @convert("UtcDateTime")
+    def conv_utc_datetime(self, column, name, **kwargs):
+        return self.conv_datetime(column, name, **kwargs)
 
 
 class _RoleGate:
@@ -87,6 +121,8 @@ class SecureModelView(_RoleGate, ModelView):
     """
 
     form_base_class = CSRFForm
+    model_form_converter = _ModelConverter
+    filter_converter = _FilterConverter()
     can_view_details = True
     page_size = 50
 

@@ -6,12 +6,13 @@ import datetime as _dt
 import decimal
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, inspect
+from sqlalchemy import JSON, ForeignKey, Index, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goldcoin.extensions import db
 
 from .time import utcnow
+from .types import BigId, UtcDateTime
 
 
 class AdminAction(db.Model):
@@ -21,7 +22,7 @@ class AdminAction(db.Model):
     __tablename__ = "admin_actions"
     __table_args__ = (Index("ix_admin_actions_actor_at", "actor_id", "at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # e.g. ledger.adjust, ledger.reverse, member.role, member.ban, token.create,
     # token.revoke, model.create, model.edit, model.delete
@@ -29,7 +30,7 @@ class AdminAction(db.Model):
     # What it was done to, e.g. "user:7", "transfer:42", "Reward:3".
     target: Mapped[str] = mapped_column(String(120), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
     def __repr__(self):
         return f"<AdminAction {self.id} {self.action} {self.target}>"

@@ -24,8 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from goldcoin.auth.errors import AuthError
 from goldcoin.auth.models import User
 from goldcoin.auth.service import normalize_email
-from goldcoin.core.time import utcnow
-from goldcoin.earning.service import as_utc
+from goldcoin.core.time import utc
 
 from .errors import ConnectRefused
 from .members import member
@@ -52,7 +51,7 @@ def safe_return_path(target, default=DEFAULT_RETURN):
 
 def begin(session, *, secret, forum_url, return_sso_url, return_path, now=None):
     """Start a sign-in; returns (the forum URL to send the member to, the nonce)."""
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     nonce = secrets.token_urlsafe(32)
     session.add(ConnectNonce(nonce=nonce, return_path=safe_return_path(return_path), created_at=now))
     session.flush()
@@ -74,7 +73,7 @@ def _spend_nonce(session, nonce, expected, now):
     if not claimed:
         raise ConnectRefused("This sign-in link was used already. Please try again from the login page.")
     # Compared in Python: SQLite keeps naive datetimes, PostgreSQL aware ones.
-    if as_utc(row.created_at) < now - NONCE_TTL:
+    if row.created_at < now - NONCE_TTL:
         raise ConnectRefused("This sign-in took too long. Please try again from the login page.")
     return row
 
@@ -98,7 +97,7 @@ def _set_email_if_free(session, user_id, email):
 
 def finish(session, *, secret, sso, sig, expected_nonce, now=None):
     """Check the forum's answer; returns (member id, where to go next)."""
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     fields = connect_fields(secret, sso, sig)
     row = _spend_nonce(session, fields.get("nonce"), expected_nonce, now)
     if fields.get("failed") == "true":

@@ -12,8 +12,7 @@ spent); an admin adjusts by hand if that is wanted.
 """
 from sqlalchemy import select
 
-from goldcoin.core.time import utcnow
-from goldcoin.earning.service import as_utc
+from goldcoin.core.time import utc
 
 from .members import known_user_id
 from .models import DiscoursePost, DiscourseSolution
@@ -42,7 +41,7 @@ def _destroy(session, row, now):
 
 
 def on_post_destroyed(session, data, *, event_name, now=None):
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     post = post_from(data)
     row = remember_post(session, post, lock=True)
     coins, statuses = _destroy(session, row, now)
@@ -50,7 +49,7 @@ def on_post_destroyed(session, data, *, event_name, now=None):
 
 
 def on_topic_destroyed(session, data, *, event_name, now=None):
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     topic = topic_from(data)
     rows = session.scalars(
         select(DiscoursePost).where(DiscoursePost.topic_id == topic.id)

@@ -16,9 +16,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
-from goldcoin.core.time import utcnow
+from goldcoin.core.time import utc
 from goldcoin.earning import award
-from goldcoin.earning.service import as_utc, get_rule
+from goldcoin.earning.service import get_rule
 from goldcoin.earning.settings import get_bool, get_int
 from goldcoin.ledger.models import Account, Transfer
 
@@ -33,7 +33,7 @@ def eligible_likers(session, post_id, author_discourse_id, now=None):
     """Likes that count toward the quality threshold: not the author's own,
     not from a banned member, from accounts old enough and (by setting) with
     activity of their own."""
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     min_age = timedelta(hours=get_int(session, "vote_min_account_age_hours"))
     stmt = (
         select(DiscourseMember.forum_created_at, User.created_at)
@@ -52,7 +52,7 @@ def eligible_likers(session, post_id, author_discourse_id, now=None):
         )
         stmt = stmt.where(DiscourseMember.has_posted.is_(True) | earned)
     rows = session.execute(stmt).all()
-    return sum(1 for forum_created, local_created in rows if as_utc(forum_created or local_created) <= now - min_age)
+    return sum(1 for forum_created, local_created in rows if (forum_created or local_created) <= now - min_age)
 
 
 def _record_like(session, post_id, liker_discourse_id, now):
@@ -67,7 +67,7 @@ def _record_like(session, post_id, liker_discourse_id, now):
 def on_like(session, data, *, event_name, now=None):
     """post_liked: count the liker once; pay the author when the eligible
     likers reach the threshold (award() makes a second payment impossible)."""
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     post, liker = like_from(data)
     key = quality_key(post.id)
     if is_system(post.author):

@@ -7,10 +7,11 @@ is always a Gold Coin member.
 """
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goldcoin.core.time import utcnow
+from goldcoin.core.types import UtcDateTime
 from goldcoin.extensions import db
 
 # The events Gold Coin acts on (X-Discourse-Event), each switchable in the admin.
@@ -41,7 +42,7 @@ class DiscourseConfig(db.Model):
     honour_topic_destroyed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     honour_user_created: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     honour_user_updated: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     def honours(self, event_name):
         return bool(getattr(self, f"honour_{event_name}", False))
@@ -70,7 +71,7 @@ class DiscourseEvent(db.Model):
     object_key: Mapped[str] = mapped_column(String(120), default="", server_default="")
     detail: Mapped[str] = mapped_column(String(255), default="", server_default="")
     payload: Mapped[str] = mapped_column(Text, default="")
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
     def __repr__(self):
         return f"<DiscourseEvent {self.instance} #{self.event_id} {self.event_name} {self.status}>"
@@ -89,11 +90,11 @@ class DiscourseMember(db.Model):
     # The forum username as last applied to the member (a rename compares to it).
     username: Mapped[str] = mapped_column(String(60))
     # When the forum account was created: the "young account" rule ages from it.
-    forum_created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    forum_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     trust_level: Mapped[int | None] = mapped_column(Integer)
     # Seen as the author of a forum post: activity of their own, for the like rules.
     has_posted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class DiscoursePost(db.Model):
@@ -107,7 +108,7 @@ class DiscoursePost(db.Model):
     topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     post_number: Mapped[int | None] = mapped_column(Integer)
     author_discourse_id: Mapped[int] = mapped_column(BigInteger)
-    destroyed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    destroyed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DiscourseLike(db.Model):
@@ -119,7 +120,7 @@ class DiscourseLike(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(BigInteger, index=True)
     liker_discourse_id: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class DiscourseSolution(db.Model):
@@ -131,7 +132,7 @@ class DiscourseSolution(db.Model):
     topic_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     post_id: Mapped[int | None] = mapped_column(BigInteger)
     answerer_discourse_id: Mapped[int | None] = mapped_column(BigInteger)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class ConnectNonce(db.Model):
@@ -143,5 +144,5 @@ class ConnectNonce(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     return_path: Mapped[str] = mapped_column(String(500), default="/profile")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -17,9 +17,8 @@ first post).
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from goldcoin.core.time import utcnow
+from goldcoin.core.time import utc
 from goldcoin.earning import award
-from goldcoin.earning.service import as_utc
 
 from .members import known_user_id, member
 from .models import DiscourseSolution
@@ -58,7 +57,7 @@ def unaccept_current(session, solution, reason):
 
 
 def on_accepted(session, data, *, event_name, now=None):
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     post = post_from(data)
     key = solution_key(post.topic_id, post.id)
     if post.post_number is not None and post.post_number <= 1:

@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -16,8 +15,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from goldcoin.core.time import utcnow
+from goldcoin.core.types import BigId, UtcDateTime
 from goldcoin.extensions import db
-from goldcoin.ledger.models import utcnow
 
 
 class EarningRule(db.Model):
@@ -73,8 +73,8 @@ class BoosterCampaign(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     multiplier: Mapped[Decimal] = mapped_column(Numeric(6, 2))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Comma-separated rule codes, e.g. "post_quality,solution"; empty = every rule.
     rules: Mapped[str] = mapped_column(String(255), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
@@ -93,11 +93,11 @@ class PersonalBooster(db.Model):
     __tablename__ = "personal_boosters"
     __table_args__ = (CheckConstraint("multiplier > 0", name="multiplier_positive"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     multiplier: Mapped[Decimal] = mapped_column(Numeric(6, 2))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The cause of the grant (e.g. a redemption), so a retry grants once.
     key: Mapped[str] = mapped_column(String(200), unique=True)
 
@@ -109,7 +109,7 @@ class EarningCounter(db.Model):
     __tablename__ = "earning_counters"
     __table_args__ = (UniqueConstraint("user_id", "rule_code", "day", name="uq_earning_counters_member_rule_day"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     rule_code: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)
@@ -136,8 +136,8 @@ class Referral(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     referrer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     referee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    milestone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    milestone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     milestone: Mapped[str | None] = mapped_column(String(40))
 
 
@@ -149,7 +149,7 @@ class ExternalMember(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(120), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ExternalEvent(db.Model):
@@ -157,7 +157,7 @@ class ExternalEvent(db.Model):
 
     __tablename__ = "external_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(120), unique=True)
     type: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -165,4 +165,4 @@ class ExternalEvent(db.Model):
     awarded: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str] = mapped_column(String(40), default="")
     payload: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -12,10 +12,10 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from goldcoin.ledger.models import utcnow
+from goldcoin.core.time import utc
 
 from .models import Referral, ReferralCode
-from .service import as_utc, award, get_rule
+from .service import award, get_rule
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -89,7 +89,7 @@ def _milestone(session, referee_id, milestone, now):
 
 def on_contribution(session, user_id, now=None):
     """Called by award() after a contribution paid `user_id`."""
-    return _milestone(session, user_id, "first_contribution", as_utc(now) or utcnow())
+    return _milestone(session, user_id, "first_contribution", utc(now))
 
 
 def on_recharge_completed(session, user_id, order_id, coins, now=None):
@@ -99,14 +99,14 @@ def on_recharge_completed(session, user_id, order_id, coins, now=None):
     (once per order). Idempotent: calling it again for the order pays nothing.
     Returns the affiliate AwardResult, or None when the member was not referred.
     """
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     referral = referral_of(session, user_id)
     if referral is None:
         return None
     _milestone(session, user_id, "first_topup", now)
     rule = get_rule(session, "affiliate")
     window = timedelta(days=rule.window_days or 0)
-    if now > as_utc(referral.created_at) + window:
+    if now > referral.created_at + window:
         return None
     share = math.floor(Decimal(int(coins)) * (rule.share_percent or Decimal(0)) / Decimal(100))
     return award(

@@ -13,15 +13,16 @@ update and the transfer share a savepoint, so an award that turns out to be a
 replay (same key) gives its share of the cap back.
 """
 import math
-from datetime import timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.core.time import utc
 from goldcoin.ledger import MINT, IdempotencyConflict, lock_accounts, system_account_id, transfer, wallet_id
-from goldcoin.ledger.models import Transfer, utcnow
+from goldcoin.ledger.models import Transfer
 
 from .errors import UnknownRule
 from .models import BoosterCampaign, EarningCounter, EarningRule, PersonalBooster
@@ -55,12 +56,6 @@ class AwardResult(NamedTuple):
     transfer: object  # the Transfer (also the earlier one for a duplicate), or None
 
 
-def as_utc(value):
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
 def ensure_default_rules(session):
     """Insert the brief's default rules that are missing; never overwrites an admin's edits."""
     existing = set(session.scalars(select(EarningRule.code)))
@@ -84,12 +79,11 @@ def get_rule(session, code):
 
 
 def active_campaigns(session, now=None):
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     rows = session.scalars(
         select(BoosterCampaign).where(BoosterCampaign.active.is_(True)).order_by(BoosterCampaign.ends_at)
     ).all()
-    # Compared in Python: SQLite keeps naive datetimes, PostgreSQL aware ones.
-    return [c for c in rows if as_utc(c.starts_at) <= now < as_utc(c.ends_at)]
+    return [c for c in rows if c.starts_at <= now < c.ends_at]
 
 
 def multiplier_for(session, user_id, rule_code, now=None):
@@ -98,11 +92,11 @@ def multiplier_for(session, user_id, rule_code, now=None):
     Several campaigns do not stack (the largest applies), nor do several
     personal boosters; global x personal is capped at `max_multiplier`.
     """
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     campaign = max((c.multiplier for c in active_campaigns(session, now) if c.applies_to(rule_code)), default=Decimal(1))
     personal_rows = session.scalars(select(PersonalBooster).where(PersonalBooster.user_id == user_id)).all()
     personal = max(
-        (b.multiplier for b in personal_rows if as_utc(b.starts_at) <= now < as_utc(b.ends_at)), default=Decimal(1)
+        (b.multiplier for b in personal_rows if b.starts_at <= now < b.ends_at), default=Decimal(1)
     )
     return min(Decimal(campaign) * Decimal(personal), get_decimal(session, "max_multiplier"))
 
@@ -119,7 +113,7 @@ def grant_personal_booster(session, user_id, multiplier, hours, key, now=None):
     existing = session.scalar(select(PersonalBooster).where(PersonalBooster.key == key))
     if existing is not None:
         return existing
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     try:
         with session.begin_nested():
             booster = PersonalBooster(
@@ -133,7 +127,7 @@ def grant_personal_booster(session, user_id, multiplier, hours, key, now=None):
 
 def end_personal_booster(session, key, now=None):
     """Stop the booster granted under `key` now (its cause was undone)."""
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     session.execute(
         update(PersonalBooster)
         .where(PersonalBooster.key == key, PersonalBooster.ends_at > now)
@@ -224,7 +218,7 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
     base = rule.amount if amount is None else amount
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
         raise ValueError(f"an award is a non-negative integer of coins, not {base!r}")
-    now = as_utc(now) or utcnow()
+    now = utc(now)
     boosted = math.floor(Decimal(base) * multiplier_for(session, user_id, rule.code, now))
     if boosted <= 0:
         return AwardResult(0, "zero", None)

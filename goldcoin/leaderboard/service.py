@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from goldcoin.auth.models import User
+from goldcoin.core.time import utc
 from goldcoin.ledger.models import WALLET, Account, Transfer
 from goldcoin.ledger.service import EARNED_KIND_PREFIX
 
@@ -30,21 +31,11 @@ PERIODS = ("all", "month", "week")
 # -- periods ---------------------------------------------------------------
 
 
-def _utc(moment):
-    if moment is None:
-        return datetime.now(timezone.utc)
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
 def board_key(period, moment=None):
     """`all`, `month:YYYYMM` or `week:YYYY-Www` for the period holding `moment` (default now)."""
     if period == "all":
         return "all"
-    moment = _utc(moment)
+    moment = utc(moment)
     if period == "month":
         return f"month:{moment.year:04d}{moment.month:02d}"
     if period == "week":
@@ -82,19 +73,12 @@ def period_of(key):
 # -- SQL: the truth ---------------------------------------------------------
 
 
-def _bound(moment, session):
-    # SQLite keeps DateTime(timezone=True) as naive UTC text: compare naive.
-    if session.get_bind().dialect.name == "sqlite":
-        return moment.replace(tzinfo=None)
-    return moment
-
-
 def _board_query(session, key):
     """Per member wallet: (user_id, coins, last_transfer_id) for the board."""
     start, end = bounds(key)
     earn = Transfer.kind.startswith(EARNED_KIND_PREFIX)
     if start is not None:
-        earn = earn & (Transfer.created_at >= _bound(start, session)) & (Transfer.created_at < _bound(end, session))
+        earn = earn & (Transfer.created_at >= start) & (Transfer.created_at < end)
     credits = select(Transfer.to_account_id.label("account_id"), Transfer.amount.label("amount"), Transfer.id.label("tid")).where(earn)
     debits = select(Transfer.from_account_id.label("account_id"), (-Transfer.amount).label("amount"), Transfer.id.label("tid")).where(earn)
     moves = credits.union_all(debits).subquery()
@@ -189,12 +173,12 @@ def rank_of(session, user_id, period="all", moment=None):
 
 def all_board_keys(session, now=None):
     """`all` plus every month and week from the first earn transfer to now."""
-    now = _utc(now)
+    now = utc(now)
     first = session.scalar(select(func.min(Transfer.created_at)).where(Transfer.kind.startswith(EARNED_KIND_PREFIX)))
     keys = ["all", board_key("month", now), board_key("week", now)]
     if first is None:
         return keys
-    moment = _utc(first)
+    moment = first
     while moment <= now + timedelta(days=7):
         for key in (board_key("month", moment), board_key("week", moment)):
             if key not in keys:

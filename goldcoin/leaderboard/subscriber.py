@@ -4,6 +4,7 @@ A Redis error is logged and never reaches the transfer, which has already
 committed; `flask goldcoin rebuild-leaderboard` repairs the index.
 """
 import logging
+from datetime import datetime
 
 from goldcoin.aftercommit import dispatch, subscribe
 from goldcoin.ledger.service import EARNED_KIND_PREFIX
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 def update_boards(payload):
     if not payload["kind"].startswith(EARNED_KIND_PREFIX):
         return
-    keys = board_keys_for(payload.get("created_at"))
+    keys = board_keys_for(datetime.fromisoformat(payload["created_at"]))
     rows = [
         (key, wallet["user_id"], wallet["delta"], payload["transfer_id"])
         for wallet in payload["wallets"]

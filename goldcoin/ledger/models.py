@@ -1,11 +1,11 @@
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, DateTime
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from goldcoin.core.time import utcnow  # noqa: F401 - re-exported for the models that import it here
+from goldcoin.core.time import utcnow  # noqa: F401 - re-exported for the modules that import it here
+from goldcoin.core.types import BigId, UtcDateTime
 from goldcoin.extensions import db
-
 
 WALLET = "wallet"
 SYSTEM = "system"
@@ -38,7 +38,7 @@ class Account(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     # Only ever changed by the ledger's UPDATE statements, never assigned.
     balance: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     def __repr__(self):
         return f"<Account {self.id} {self.code or 'user:%s' % self.user_id} {self.balance}>"
@@ -56,7 +56,7 @@ class Transfer(db.Model):
         Index("ix_transfers_kind_created", "kind", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     from_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     to_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -67,9 +67,9 @@ class Transfer(db.Model):
     # What it is about, e.g. "post:42" or "order:17".
     reference: Mapped[str | None] = mapped_column(String(120))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), unique=True)
+    reverses_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("transfers.id"), unique=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     def __repr__(self):
         return f"<Transfer {self.id} {self.from_account_id}->{self.to_account_id} {self.amount} {self.kind}>"

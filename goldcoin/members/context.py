@@ -2,7 +2,6 @@
 from flask_login import current_user
 
 from goldcoin.extensions import db
-from goldcoin.ledger import balance_of
 from goldcoin.ledger.models import Account
 from sqlalchemy import select
 

@@ -4,20 +4,20 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     Numeric,
     String,
     Text,
-    Boolean,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from goldcoin.core.time import utcnow
+from goldcoin.core.types import BigId, UtcDateTime
 from goldcoin.extensions import db
-from goldcoin.ledger.models import utcnow
 
 
 class OrderStatus(StrEnum):
@@ -104,7 +104,7 @@ class RechargeOrder(db.Model):
     dest_tag: Mapped[str | None] = mapped_column(String(64))
     confirms_needed: Mapped[int | None] = mapped_column(Integer)
     timeout_seconds: Mapped[int | None] = mapped_column(Integer)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     checkout_url: Mapped[str | None] = mapped_column(String(500))
     status_url: Mapped[str | None] = mapped_column(String(500))
     qrcode_url: Mapped[str | None] = mapped_column(String(500))
@@ -115,10 +115,10 @@ class RechargeOrder(db.Model):
     received_amount: Mapped[Decimal | None] = mapped_column(Crypto)
     received_confirms: Mapped[int | None] = mapped_column(Integer)
     failure_reason: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user = relationship("User")
 
@@ -139,8 +139,8 @@ class IpnRecord(db.Model):
         Index("ix_ipn_records_order", "order_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     raw_body: Mapped[str] = mapped_column(Text, default="")
     hmac_header: Mapped[str | None] = mapped_column(String(256))

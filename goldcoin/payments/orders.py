@@ -5,7 +5,7 @@ Functions take the session, flush and never commit. Provider calls happen
 outside any transaction: the caller reads a `PaymentRequest` from the order,
 ends the transaction, calls the provider and passes its answer back in.
 """
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from goldcoin.aftercommit import queue_event
 from goldcoin.earning.referrals import on_recharge_completed
@@ -17,13 +17,6 @@ from .errors import IllegalTransition, OrderNotFound
 from .models import COMPLETED, EXPIRED, FAILED, PENDING, OrderStatus, RechargeOrder
 from .pricing import CENT
 from .providers import PaymentRequest
-
-
-def as_utc(value):
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def create_order(session, user_id, *, coins, bonus_coins, price, currency, pay_currency, provider):
@@ -236,5 +229,4 @@ def _dec(value):
 
 
 def _iso(value):
-    value = as_utc(value)
     return value.isoformat() if value else None

@@ -14,7 +14,7 @@ from goldcoin.ledger.models import utcnow
 
 from .errors import ProviderError, RechargeError
 from .models import EXPIRED, PENDING, RechargeOrder
-from .orders import apply_payment_status, as_utc, transition
+from .orders import apply_payment_status, transition
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def apply_lookup(session, order_id, status, now=None):
             log.warning("order %s: provider says coin %s, expected %s", order.id, status.pay_currency, order.pay_currency)
         else:
             verdict = apply_payment_status(session, order, status)
-    if order.status == PENDING and order.expires_at and as_utc(order.expires_at) <= now:
+    if order.status == PENDING and order.expires_at and order.expires_at <= now:
         transition(session, order, EXPIRED, reason="The payment window closed before the payment was confirmed.", now=now)
         verdict = "expired"
     session.flush()

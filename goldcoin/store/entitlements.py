@@ -4,9 +4,11 @@ An entitlement counts while `expires_at` is None or in the future; pass
 `now=` to ask about another moment (tests, previews).
 """
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
+
+from goldcoin.core.time import utc
 
 from .errors import InvalidTitle, NotEntitled
 from .models import BADGE, CONTENT_ACCESS, GROUP, PRIVILEGE, TITLE, Entitlement, MemberTitle
@@ -16,22 +18,11 @@ START_BOUNTY = "start_bounty"
 VIP = "vip"
 
 
-def utc(dt):
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-
-
-def _now(now):
-    return utc(now) if now is not None else datetime.now(timezone.utc)
-
-
 def _active(session, user_id, kind, code=None, now=None, any_code=False):
     stmt = select(Entitlement).where(
         Entitlement.user_id == user_id,
         Entitlement.kind == kind,
-        or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > _now(now)),
+        or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > utc(now)),
     )
     if not any_code:
         stmt = stmt.where(Entitlement.code.is_(None) if code is None else Entitlement.code == code)
@@ -81,7 +72,7 @@ def members_of_group(session, group, now=None):
     return session.scalars(
         select(Entitlement.user_id)
         .where(Entitlement.kind == GROUP, Entitlement.code == group)
-        .where(or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > _now(now)))
+        .where(or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > utc(now)))
         .distinct()
     ).all()
 
@@ -103,13 +94,13 @@ def expiry_of(session, user_id, kind, code=None, now=None, any_code=None):
         return False, None
     if any(r is None for r in rows):
         return True, None
-    return True, max(utc(r) for r in rows)
+    return True, max(rows)
 
 
 def grant(session, user_id, kind, code=None, duration_days=None, redemption_id=None, now=None):
     """Add an entitlement. A timed one that is already held is extended:
     it starts when the current one ends."""
-    now = _now(now)
+    now = utc(now)
     expires_at = None
     if duration_days:
         current = session.scalar(
@@ -120,7 +111,7 @@ def grant(session, user_id, kind, code=None, duration_days=None, redemption_id=N
                 Entitlement.expires_at > now,
             )
         )
-        start = max(now, utc(current)) if current is not None else now
+        start = max(now, current) if current is not None else now
         expires_at = start + timedelta(days=duration_days)
     entitlement = Entitlement(
         user_id=user_id, kind=kind, code=code, expires_at=expires_at, redemption_id=redemption_id
@@ -132,7 +123,7 @@ def grant(session, user_id, kind, code=None, duration_days=None, redemption_id=N
 
 def end_for_redemption(session, redemption_id, now=None):
     """End now whatever a redemption granted (it was refunded)."""
-    now = _now(now)
+    now = utc(now)
     session.execute(
         update(Entitlement)
         .where(Entitlement.redemption_id == redemption_id,

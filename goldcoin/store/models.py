@@ -5,7 +5,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,8 +15,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from goldcoin.core.time import utcnow
+from goldcoin.core.types import BigId, UtcDateTime
 from goldcoin.extensions import db
-from goldcoin.ledger.models import utcnow
 
 CONTENT_ACCESS = "content_access"
 GROUP = "group"
@@ -61,7 +61,7 @@ class Reward(db.Model):
     per_user_limit: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     @property
     def available(self):
@@ -77,12 +77,12 @@ class Redemption(db.Model):
     __tablename__ = "redemptions"
     __table_args__ = (Index("ix_redemptions_user_reward", "user_id", "reward_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
     cost: Mapped[int] = mapped_column(Integer)
-    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    transfer_id: Mapped[int] = mapped_column(BigId, ForeignKey("transfers.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     reward = relationship(Reward, lazy="joined")
 
@@ -96,13 +96,13 @@ class Entitlement(db.Model):
         Index("ix_entitlements_user_kind", "user_id", "kind", "code"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20))
     code: Mapped[str | None] = mapped_column(String(60))
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    redemption_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("redemptions.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class MemberTitle(db.Model):
@@ -112,7 +112,7 @@ class MemberTitle(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     title: Mapped[str] = mapped_column(String(40))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Purchase(db.Model):
@@ -126,11 +126,11 @@ class Purchase(db.Model):
         CheckConstraint("seller_coins + sink_coins = price", name="parts_sum_to_price"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     item_key: Mapped[str] = mapped_column(String(80))
     seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     price: Mapped[int] = mapped_column(Integer)
     seller_coins: Mapped[int] = mapped_column(Integer, default=0)
     sink_coins: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

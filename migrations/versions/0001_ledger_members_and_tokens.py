@@ -1,13 +1,12 @@
 """ledger, members and tokens
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 03:02:47.938571
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

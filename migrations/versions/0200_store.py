@@ -5,9 +5,8 @@ Revises: 0001
 Create Date: 2026-11-22 03:34:31.798779
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0200'

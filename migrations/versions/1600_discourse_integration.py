@@ -2,7 +2,7 @@
 answers, settings and DiscourseConnect nonces
 
 Revision ID: 1600
-Revises: 0500
+Revises: 0550
 Create Date: 2026-12-01 22:29:23.080311
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1600'
-down_revision = '0500'
+down_revision = '0550'
 branch_labels = None
 depends_on = None
 

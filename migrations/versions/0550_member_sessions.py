@@ -1,13 +1,13 @@
 """member login sessions (logout ends the session and remember-me cookies)
 
-Revision ID: 0500
-Revises: 0400
+Revision ID: 0550
+Revises: 0500
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0500"
-down_revision = "0400"
+revision = "0550"
+down_revision = "0500"
 branch_labels = None
 depends_on = None
 
@@ -15,7 +15,7 @@ depends_on = None
 def upgrade():
     op.create_table(
         "member_sessions",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
