@@ -20,7 +20,7 @@ class RewardIn(Schema):
                          metadata={"description": "The import format's name for `cost`."})
     kind = Text(required=True, validate=[one_of(KINDS)])
     code = Text(max_length=60, load_default=None, metadata={
-        "description": "group: the group (required); badge: the badge's name (required); "
+        "description": "group: the group (derived from the name if absent); badge: the badge's name (required); "
                        "privilege: commercial_posting or start_bounty (required)."})
     multiplier = Decimal(load_default=None, metadata={"description": "booster (required): above 1, at most 10."})
     duration_days = Int(minimum=1, maximum=INT32_MAX, load_default=None,

@@ -12,7 +12,7 @@ from goldcoin.ledger.models import Transfer, utcnow
 from . import entitlements
 from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
 from .locks import lock_accounts
-from .models import BOOSTER, KINDS_WITH_CODE, Redemption, Reward
+from .models import BOOSTER, GROUP, KINDS_WITH_CODE, Redemption, Reward
 from .schemas import load_reward
 
 REDEEM_KIND = "redeem"
@@ -182,6 +182,9 @@ def clean_reward_data(data):
     """Validate a reward's fields (API, JSON import, admin form): its shape
     (`schemas.RewardIn`), then what each kind needs. Returns a dict of FIELDS."""
     out = load_reward(data)
+    if out["kind"] == GROUP and not out["code"]:
+        # API.md asks no code of a group reward: the group is named after the reward.
+        out["code"] = slugify(out["name"])[:60]
     if out["kind"] in KINDS_WITH_CODE and not out["code"]:
         raise InvalidReward(f"A {out['kind']} reward needs a 'code' (group, badge name or privilege code).")
     if out["kind"] not in KINDS_WITH_CODE:
