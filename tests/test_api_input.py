@@ -168,8 +168,27 @@ def test_integers_beyond_64_bits_in_paths(make_api, make_user, send):
     alice = make_api("alice")
     assert_bad_request(alice.post(f"/api/v1/rewards/{BIG}/redeem"), "64-bit")
     assert_bad_request(send("POST", f"/api/v1/admin/transfers/{BIG}/reverse", '{"reason": "x"}', "admin"), "64-bit")
-    # The largest 64-bit id is merely unknown.
-    r = alice.post(f"/api/v1/rewards/{BIG - 1}/redeem")
+    # A 64-bit id the column cannot hold (rewards.id is 32-bit) is merely unknown;
+    # on PostgreSQL it would not even be compared with the column.
+    for reward_id in (BIG - 1, 2**31):
+        r = alice.post(f"/api/v1/rewards/{reward_id}/redeem")
+        assert r.status_code == 404 and r.get_json()["error"] == "not_found"
+    r = send("POST", f"/api/v1/admin/transfers/{2**31}/reverse", '{"reason": "x"}', "admin")
+    assert r.status_code == 404 and r.get_json()["error"] == "not_found"
+    assert_bad_request(alice.post("/api/v1/rewards/" + "9" * 5000 + "/redeem"), "64-bit")
+
+
+def test_ids_beyond_their_32_bit_columns_in_bodies_and_queries(make_api, make_user, send):
+    """The document states each id's maximum: what its column holds (a
+    32-bit INTEGER here; PostgreSQL will not compare a larger number with it)."""
+    make_user("alice")
+    alice = make_api("alice")
+    assert_bad_request(alice.get(f"/api/v1/me/transactions?before={2**31}"), "'before' must be at most 2147483647")
+    assert alice.get(f"/api/v1/me/transactions?before={2**31 - 1}").status_code == 200
+    assert_bad_request(alice.post("/api/v1/me/notifications/read", {"ids": [2**31]}), "'ids[0]' must be at most")
+    body = json.dumps(adjustment(user_id=2**31))
+    assert_bad_request(send("POST", "/api/v1/admin/adjustments", body, "admin"), "'user_id' must be at most")
+    r = send("POST", "/api/v1/admin/adjustments", json.dumps(adjustment(user_id=2**31 - 1)), "admin")
     assert r.status_code == 404 and r.get_json()["error"] == "not_found"
 
 

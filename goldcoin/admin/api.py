@@ -2,9 +2,9 @@
 from marshmallow import fields
 
 from goldcoin.auth.models import User
-from goldcoin.core.api import ADMIN, bp, doc
+from goldcoin.core.api import ADMIN, bp, doc, id_in_path
 from goldcoin.core.errors import ApiError
-from goldcoin.core.schemas import Bool, Int, NonZero, Schema, Text
+from goldcoin.core.schemas import Bool, Int, NonZero, Schema, Text, column_max
 from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.ledger.models import Transfer
@@ -16,7 +16,7 @@ MAX_ADJUSTMENT = 10_000_000
 
 
 class AdjustmentIn(Schema):
-    user_id = Int(required=True, minimum=1)
+    user_id = Int(required=True, minimum=1, maximum=column_max(User.id))
     amount = Int(required=True, minimum=-MAX_ADJUSTMENT, maximum=MAX_ADJUSTMENT, validate=[NonZero()],
                  metadata={"description": "Coins to give (> 0) or take back (< 0); never 0."})
     reason = Text(required=True, max_length=255)
@@ -68,7 +68,7 @@ def create_adjustment(data):
     }
 
 
-@bp.post("/admin/transfers/<int64:transfer_id>/reverse")
+@bp.post(f"/admin/transfers/{id_in_path('transfer_id', Transfer.id)}/reverse")
 @admin_required_json
 @doc(security=ADMIN, refuses=(401, 403, 404, 409))
 @bp.arguments(ReverseIn)

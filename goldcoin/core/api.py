@@ -14,8 +14,8 @@ they take and answer:
 A route added with the plain decorator alone (`@bp.get(...)`; today the
 recharge routes of payments) is in the document with its path but without
 shapes, and its body is read by hand (`core.parse`): give it `@doc`,
-`@bp.arguments` and `@bp.response` like the others, `<int64:...>` for ids in
-its path, then drop it from AWAITING_SCHEMAS in tests/test_openapi.py.
+`@bp.arguments` and `@bp.response` like the others, `id_in_path(...)` for
+the ids in its path, then drop it from AWAITING_SCHEMAS in tests/test_openapi.py.
 
 A body, query or header that does not fit its schema is a 400 `bad_request`
 in the API.md error shape, answered by the one handler in `core.errors`
@@ -36,7 +36,7 @@ from werkzeug.routing import IntegerConverter
 from . import apidocs
 from .apidocs import spec_of
 from .errors import ApiError
-from .schemas import INT64_MAX, OPENAPI_TYPES, ErrorSchema, depth_of, describe, parse_json_body
+from .schemas import INT64_MAX, OPENAPI_TYPES, ErrorSchema, column_max, depth_of, describe, parse_json_body
 
 _SUBJECTS = {"json": "The JSON body", "query": "The query string", "headers": "The request's headers"}
 
@@ -85,20 +85,25 @@ class Api(flask_smorest.Api):
 
 
 class Int64Converter(IntegerConverter):
-    """`<int64:id>`: an id in a path. Digits beyond 64 bits are a 400 (API.md),
-    not a database error."""
+    """`<int64(max=N):id>` (see `id_in_path`): an id in a path. Digits beyond
+    64 bits are a 400 (API.md); an id beyond `max`, what its column holds,
+    names nothing: the route does not match, a 404 like any unknown id."""
 
     def to_python(self, value):
-        number = super().to_python(value)
-        if number > INT64_MAX:
+        if len(value) > 19 or int(value) > INT64_MAX:
             # An HTTPException from a converter becomes the request's routing
             # error, which the one handler answers.
             raise BadRequest(f"'{value}' is not a 64-bit id.")
-        return number
+        return super().to_python(value)
 
 
 def _int64_parameter(converter):
-    return {"type": "integer", "format": "int64", "minimum": 0, "maximum": INT64_MAX}
+    return {"type": "integer", "format": "int64", "minimum": 0, "maximum": converter.max or INT64_MAX}
+
+
+def id_in_path(name, column):
+    """The rule part of an id compared with `column`: "<int64(max=2147483647):reward_id>"."""
+    return f"<int64(max={column_max(column)}):{name}>"
 
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -12,13 +12,25 @@ import json
 
 import marshmallow as ma
 from marshmallow import fields, validate
+from sqlalchemy import BigInteger, SmallInteger
 
 from .errors import STATUS, ApiError
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-# Most of our columns are 32-bit INTEGER: a count or a price beyond this would
-# fail in the database, so the schema refuses it first.
-INT32_MAX = 2**31 - 1
+
+
+def column_max(column):
+    """The largest integer a model's column holds, e.g. `column_max(Reward.id)`.
+
+    An id or a count sent for a column is bounded by it: beyond, it names
+    nothing, and PostgreSQL refuses even to compare it (an INTEGER column
+    binds its parameter as INTEGER). It follows the column's type, so a
+    column widened to BIGINT widens what the API takes."""
+    if isinstance(column.type, BigInteger):
+        return INT64_MAX
+    if isinstance(column.type, SmallInteger):
+        return 2**15 - 1
+    return 2**31 - 1
 
 
 class Schema(ma.Schema):

@@ -8,10 +8,11 @@ from marshmallow import fields
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.core.api import MEMBER, PUBLIC, bp, doc
 from goldcoin.core.errors import ApiError
-from goldcoin.core.schemas import Bool, Int, List, Nested, Schema, Text
+from goldcoin.core.schemas import Bool, Int, List, Nested, Schema, Text, column_max
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
 from goldcoin.ledger import history, wallet_id
+from goldcoin.ledger.models import Transfer
 from goldcoin.security import login_required_json
 
 from .service import member_summary
@@ -53,7 +54,7 @@ class MemberOut(Schema):
 
 class TransactionsQuery(Schema):
     limit = Int(load_default=50, minimum=1, maximum=200, strict=False)
-    before = Int(load_default=None, minimum=1, strict=False,
+    before = Int(load_default=None, minimum=1, maximum=column_max(Transfer.id), strict=False,
                  metadata={"description": "A transaction id: the page of those before it (next_before)."})
 
 

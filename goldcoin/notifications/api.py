@@ -1,10 +1,11 @@
 """Notifications in the JSON API (API.md: /api/v1/me/notifications)."""
 from flask_login import current_user
 from goldcoin.core.api import MEMBER, bp, doc
-from goldcoin.core.schemas import Bool, Int, List, MaxLength, Nested, Schema, Text
+from goldcoin.core.schemas import Bool, Int, List, MaxLength, Nested, Schema, Text, column_max
 from goldcoin.extensions import db
 from goldcoin.security import login_required_json
 
+from .models import Notification
 from .service import mark_read, notification_json, recent, unread_count
 
 # One request marks at most this many by id (an IN list of bound parameters;
@@ -26,7 +27,8 @@ class NotificationsOut(Schema):
 
 
 class ReadIn(Schema):
-    ids = List(Int(minimum=1), load_default=None, validate=[MaxLength(MAX_IDS, "ids")],
+    ids = List(Int(minimum=1, maximum=column_max(Notification.id)), load_default=None,
+               validate=[MaxLength(MAX_IDS, "ids")],
                metadata={"description": "Mark these read; without ids, all of them."})
 
 

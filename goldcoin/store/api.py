@@ -5,12 +5,13 @@ from flask import jsonify
 from flask_login import current_user
 from marshmallow import fields
 
-from goldcoin.core.api import ADMIN, MEMBER, PUBLIC, bp, doc
+from goldcoin.core.api import ADMIN, MEMBER, PUBLIC, bp, doc, id_in_path
 from goldcoin.core.schemas import Bool, Empty, Int, List, Nested, Schema, Text
 from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.security import admin_required_json, login_required_json
 
+from .models import Reward
 from .schemas import CatalogueIn, RewardIn
 from .service import create_reward, export_rewards, import_rewards, list_rewards, redeem_reward, reward_json
 
@@ -89,7 +90,7 @@ def rewards():
     return list_rewards(db.session)
 
 
-@bp.post("/rewards/<int64:reward_id>/redeem")
+@bp.post(f"/rewards/{id_in_path('reward_id', Reward.id)}/redeem")
 @login_required_json
 @doc(security=MEMBER, refuses=(401, 404, 409))
 @bp.arguments(Empty, required=False)

@@ -3,10 +3,10 @@ send it. What makes a reward valid beyond its shape (a badge needs a code, a
 booster a multiplier) is `service.clean_reward_data`."""
 from marshmallow import ValidationError, post_load, validate
 
-from goldcoin.core.schemas import INT32_MAX, Bool, Decimal, Int, List, Nested, Schema, Text, load, one_of
+from goldcoin.core.schemas import Bool, Decimal, Int, List, Nested, Schema, Text, column_max, load, one_of
 
 from .errors import InvalidReward
-from .models import KINDS
+from .models import KINDS, Reward
 
 
 class RewardIn(Schema):
@@ -14,21 +14,22 @@ class RewardIn(Schema):
 
     name = Text(required=True, max_length=80)
     description = Text(max_length=2000, load_default="", allow_none=True)
-    cost = Int(minimum=1, maximum=INT32_MAX, load_default=None,
+    cost = Int(minimum=1, maximum=column_max(Reward.cost), load_default=None,
                metadata={"description": "Coins it costs (required, or `coins_required`)."})
-    coins_required = Int(minimum=1, maximum=INT32_MAX, load_default=None, load_only=True,
+    coins_required = Int(minimum=1, maximum=column_max(Reward.cost), load_default=None, load_only=True,
                          metadata={"description": "The import format's name for `cost`."})
     kind = Text(required=True, validate=[one_of(KINDS)])
     code = Text(max_length=60, load_default=None, metadata={
         "description": "group: the group (derived from the name if absent); badge: the badge's name (required); "
                        "privilege: commercial_posting or start_bounty (required)."})
     multiplier = Decimal(load_default=None, metadata={"description": "booster (required): above 1, at most 10."})
-    duration_days = Int(minimum=1, maximum=INT32_MAX, load_default=None,
+    duration_days = Int(minimum=1, maximum=column_max(Reward.duration_days), load_default=None,
                         metadata={"description": "How long the effect lasts; absent: for good."})
-    stock = Int(minimum=0, maximum=INT32_MAX, load_default=None, metadata={"description": "Absent: unlimited."})
-    per_user_limit = Int(minimum=1, maximum=INT32_MAX, load_default=None)
+    stock = Int(minimum=0, maximum=column_max(Reward.stock), load_default=None,
+                metadata={"description": "Absent: unlimited."})
+    per_user_limit = Int(minimum=1, maximum=column_max(Reward.per_user_limit), load_default=None)
     active = Bool(load_default=True)
-    sort_order = Int(minimum=-1_000_000, maximum=INT32_MAX, load_default=0, allow_none=True)
+    sort_order = Int(minimum=-1_000_000, maximum=column_max(Reward.sort_order), load_default=0, allow_none=True)
     slug = Text(max_length=80, load_default=None, validate=[validate.Regexp(
         r"^[a-z0-9-]+$", error="must be lowercase letters, digits and dashes.")],
         metadata={"description": "Stable identity for import; derived from the name if absent."})
