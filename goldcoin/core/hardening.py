@@ -16,6 +16,8 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from .errors import is_api_request
+
 
 INT64_MAX = 2**63 - 1
 
@@ -44,6 +46,10 @@ def _has_bad_characters(text):
 
 def _refuse_bad_characters():
     candidates = [request.path]
+    if is_api_request():
+        # The API's schemas check queries and bodies themselves and name the field.
+        _check(candidates)
+        return
     candidates += [v for values in request.args.listvalues() for v in values]
     candidates += [k for k in request.args.keys()]
     if request.mimetype == "application/x-www-form-urlencoded":
@@ -53,6 +59,10 @@ def _refuse_bad_characters():
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         candidates += [v for values in request.form.listvalues() for v in values]
         candidates += [k for k in request.form.keys()]
+    _check(candidates)
+
+
+def _check(candidates):
     for text in candidates:
         if _has_bad_characters(text):
             # A plain 400 (not a refused form): JSON under /api, the error page elsewhere.

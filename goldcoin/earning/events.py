@@ -9,16 +9,20 @@ import re
 import secrets
 from typing import NamedTuple
 
+from marshmallow import INCLUDE, ValidationError, validates_schema
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
+from goldcoin.core.schemas import Identifier, Int, Nested, Schema, Text, one_of
 from goldcoin.ledger import open_wallet
 
-from .errors import EventError
 from .models import ExternalEvent, ExternalMember
 from .service import award, get_rule
 
+# The most one event pays (a bounty, a prize): the size of the largest admin
+# adjustment. Without a bound, two events of 2**62 overflow 64-bit balances.
+MAX_EVENT_AMOUNT = 10_000_000
 EVENT_TYPES = ("post.upvoted", "ea.verified", "solution.accepted", "bounty.awarded", "challenge.won", "member.referred")
 
 
@@ -56,55 +60,34 @@ def member_for(session, external_id, username):
     return session.scalar(select(ExternalMember.user_id).where(ExternalMember.external_id == external_id))
 
 
-def _int_field(data, name, required):
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise EventError(f"'{name}' is required for a {data.get('type')} event.")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise EventError(f"'{name}' must be an integer.")
-    if value < 0:
-        raise EventError(f"'{name}' must not be negative.")
-    return value
+class EventUserIn(Schema):
+    external_id = Identifier(required=True, max_length=120, metadata={"description": "The forum's member id."})
+    username = Text(required=True, metadata={"description": "The forum's username; ours is derived from it."})
 
 
-def _str_field(data, name, max_length=120):
-    value = data.get(name)
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise EventError(f"'{name}' is required and must be a non-empty string.")
-    value = value.strip()
-    if len(value) > max_length:
-        raise EventError(f"'{name}' must be at most {max_length} characters.")
-    return value
+class EventIn(Schema):
+    """A forum event (API.md, "Activity events")."""
 
+    class Meta:
+        # The forum may send more than we read: it is kept with the event as sent.
+        unknown = INCLUDE
 
-def validate(data):
-    """Check an event's shape; returns the normalized fields or raises EventError."""
-    if not isinstance(data, dict):
-        raise EventError("The event must be a JSON object.")
-    event_id = _str_field(data, "id")
-    kind = data.get("type")
-    if kind not in EVENT_TYPES:
-        raise EventError(f"'type' must be one of {', '.join(EVENT_TYPES)}.")
-    user = data.get("user")
-    if not isinstance(user, dict):
-        raise EventError("'user' must be an object {external_id, username}.")
-    external_id = _str_field(user, "external_id")
-    username = user.get("username")
-    if not isinstance(username, str) or not username.strip():
-        raise EventError("'user.username' is required and must be a non-empty string.")
-    object_id = _str_field(data, "object_id")
-    fields = dict(event_id=event_id, type=kind, external_id=external_id, username=username.strip()[:32], object_id=object_id)
-    if kind == "post.upvoted":
-        fields["upvotes"] = _int_field(data, "upvotes", True)
-    elif kind == "bounty.awarded":
-        fields["amount"] = _int_field(data, "amount", True)
-    elif kind == "challenge.won":
-        fields["amount"] = _int_field(data, "amount", False)
-    return fields
+    id = Identifier(required=True, max_length=120,
+                    metadata={"description": "The forum's event id: the same id twice pays once."})
+    type = Text(required=True, validate=[one_of(EVENT_TYPES)])
+    user = Nested(EventUserIn, required=True)
+    object_id = Identifier(required=True, max_length=120, metadata={
+        "description": "The post, EA, solution, bounty or challenge; for member.referred, the referred member."})
+    upvotes = Int(minimum=0, load_default=None,
+                  metadata={"description": "post.upvoted (required there): the post's current count."})
+    amount = Int(minimum=0, maximum=MAX_EVENT_AMOUNT, load_default=None,
+                 metadata={"description": "bounty.awarded (required there) and challenge.won: the coins."})
+
+    @validates_schema
+    def _fields_of_its_type(self, data, **kwargs):
+        needed = {"post.upvoted": "upvotes", "bounty.awarded": "amount"}.get(data.get("type"))
+        if needed and data.get(needed) is None:
+            raise ValidationError(f"is required for a {data['type']} event.", needed)
 
 
 def _pay(session, user_id, f, now):
@@ -133,27 +116,26 @@ def _pay(session, user_id, f, now):
     return result.paid, result.reason
 
 
-def process_event(session, data, now=None):
-    """Validate, record once, and pay one forum event; returns EventOutcome."""
-    f = validate(data)
-    first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == f["event_id"]))
+def process_event(session, event, now=None):
+    """Record once, and pay, one forum event as EventIn loads it; returns EventOutcome."""
+    first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == event["id"]))
     if first is not None:
         return EventOutcome(first.event_id, first.awarded, first.reason, True)
-    user_id = member_for(session, f["external_id"], f["username"])
+    user_id = member_for(session, event["user"]["external_id"], event["user"]["username"])
     try:
         with session.begin_nested():
-            event = ExternalEvent(
-                event_id=f["event_id"], type=f["type"], user_id=user_id, object_id=f["object_id"],
-                payload=json.dumps(data, sort_keys=True, default=str)[:4000],
+            record = ExternalEvent(
+                event_id=event["id"], type=event["type"], user_id=user_id, object_id=event["object_id"],
+                payload=json.dumps(event, sort_keys=True, default=str)[:4000],
             )
-            session.add(event)
+            session.add(record)
             session.flush()
-            awarded, reason = _pay(session, user_id, f, now)
-            event.awarded, event.reason = awarded, reason
+            awarded, reason = _pay(session, user_id, event, now)
+            record.awarded, record.reason = awarded, reason
     except IntegrityError:
         # The same event id was recorded concurrently: it paid there.
-        first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == f["event_id"]))
+        first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == event["id"]))
         if first is None:
             raise
         return EventOutcome(first.event_id, first.awarded, first.reason, True)
-    return EventOutcome(event.event_id, awarded, reason, False)
+    return EventOutcome(record.event_id, awarded, reason, False)

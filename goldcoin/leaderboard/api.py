@@ -1,17 +1,32 @@
-from flask import request
-
-from goldcoin.core.api import bp
-from goldcoin.core.errors import ApiError
-from goldcoin.core.parse import query_int
+"""GET /api/v1/leaderboard (API.md, Leaderboard)."""
+from goldcoin.core.api import PUBLIC, bp, doc
+from goldcoin.core.schemas import Int, List, Nested, Schema, Text, one_of
 from goldcoin.extensions import db
 
 from .service import PERIODS, top_earners
 
 
+class LeaderboardQuery(Schema):
+    period = Text(load_default="all", validate=[one_of(PERIODS)])
+    limit = Int(load_default=10, minimum=1, maximum=100, strict=False)
+
+
+class LeaderboardRow(Schema):
+    rank = Int(required=True)
+    user_id = Int(required=True)
+    username = Text(required=True)
+    coins = Int(required=True, metadata={"description": "Coins earned in the period."})
+
+
+class LeaderboardOut(Schema):
+    period = Text(required=True, validate=[one_of(PERIODS)])
+    items = List(Nested(LeaderboardRow), required=True)
+
+
 @bp.get("/leaderboard")
-def leaderboard():
-    period = request.args.get("period", "all")
-    if period not in PERIODS:
-        raise ApiError("bad_request", "period must be one of all, month, week.")
-    limit = query_int("limit", default=10, minimum=1, maximum=100)
-    return {"period": period, "items": top_earners(db.session, limit, period)}
+@doc(security=PUBLIC)
+@bp.arguments(LeaderboardQuery, location="query")
+@bp.response(200, LeaderboardOut)
+def leaderboard(query):
+    """The top earners of all time, this month or this week."""
+    return {"period": query["period"], "items": top_earners(db.session, query["limit"], query["period"])}

@@ -73,7 +73,7 @@ def test_admin_creates_and_imports_rewards(app, make_api, make_user, client):
     assert any(x["name"] == "Elite badge" for x in client.get("/api/v1/rewards").get_json())
 
     for bad in ({"name": "x", "cost": 0, "kind": "badge", "code": "a"}, {"name": "x", "cost": 5, "kind": "spell"},
-                {"name": "x", "cost": "5", "kind": "title"}, {"name": "x", "cost": 5, "kind": "group"},
+                {"name": "x", "cost": "5", "kind": "title"}, {"name": "x", "cost": 5, "kind": "badge"},
                 {"name": "x", "cost": 5, "kind": "booster"}):
         r = admin.post("/api/v1/admin/rewards", bad)
         assert r.status_code == 400 and r.get_json()["error"] == "bad_request", bad
@@ -96,3 +96,16 @@ def test_admin_creates_and_imports_rewards(app, make_api, make_user, client):
     r = client.post("/api/v1/admin/rewards", json={"name": "Token title", "cost": 9, "kind": "title"},
                     headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 201
+
+
+def test_a_group_reward_without_a_code_is_named_after_the_reward(make_api, make_user):
+    """API.md asks no `code` of a group reward: the group is derived from the name."""
+    make_user("root", role="admin")
+    admin = make_api("root")
+    r = admin.post("/api/v1/admin/rewards", {"name": "VIP Lounge Access", "cost": 150, "kind": "group"})
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["code"] == "vip-lounge-access"
+    exported = {x["slug"]: x for x in admin.get("/api/v1/admin/rewards").get_json()["rewards"]}
+    assert exported["vip-lounge-access"]["code"] == "vip-lounge-access"
+    r = admin.post("/api/v1/admin/rewards", {"name": "Old Guard", "cost": 5, "kind": "group", "code": "veterans"})
+    assert r.get_json()["code"] == "veterans"  # a code given is kept
