@@ -1,16 +1,21 @@
 """Flask-Admin: packages, bonus tiers, orders (with their IPN trail and a
-"poll now" action), and the IPN audit table."""
-from flask import current_app, flash
+"poll now" action), the IPN audit table, and the providers' currencies
+(switch each off or on; refresh the ids from the provider's list)."""
+from flask import current_app, flash, redirect
+from flask_admin import expose
 from flask_admin.actions import action
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.core import audit
+from goldcoin.core.admin import ReadOnlyModelView, SecureModelView, actor_id
+from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
 
-from .models import BonusTier, IpnRecord, RechargeOrder, RechargePackage
+from .currencies import store_listing
+from .models import BonusTier, IpnRecord, PaymentCurrency, RechargeOrder, RechargePackage
 from .poller import apply_lookup, look_up_orders, pollable_orders
-from .providers import provider_named
+from .providers import REGISTRY, provider_named
 
 
 class PackageView(SecureModelView):
@@ -75,8 +80,58 @@ class IpnRecordView(ReadOnlyModelView):
     column_default_sort = ("id", True)
 
 
+class CurrencyView(SecureModelView):
+    """One row per provider and currency the shop names: the provider's id for
+    it (cached from its list) and whether new orders may be paid in it."""
+
+    list_template = "payments/admin_currencies.html"
+    column_list = ("provider", "ticker", "code", "name", "kind", "source", "enabled", "refreshed_at")
+    column_filters = ("provider", "enabled", "kind")
+    column_default_sort = [("provider", False), ("ticker", False)]
+    form_columns = ("enabled",)  # ids come from the provider's list, never typed in
+    can_create = False
+    can_delete = False
+
+    def _switch(self, ids, enabled):
+        rows = db.session.scalars(select(PaymentCurrency).where(PaymentCurrency.id.in_([int(i) for i in ids]))).all()
+        for row in rows:
+            if row.enabled != enabled:
+                row.enabled = enabled
+                audit.record(db.session, actor_id(), "currency.enable" if enabled else "currency.disable",
+                             f"PaymentCurrency:{row.id}", provider=row.provider, ticker=row.ticker)
+        flash(f"{'Offered' if enabled else 'No longer offered'}: {', '.join(r.ticker for r in rows)}", "success")
+
+    @action("disable", "Switch off", "Stop offering the selected currencies for new orders?")
+    def action_disable(self, ids):
+        self._switch(ids, False)
+
+    @action("enable", "Switch on", "Offer the selected currencies for new orders?")
+    def action_enable(self, ids):
+        self._switch(ids, True)
+
+    @expose("/refresh/", methods=("POST",))
+    def refresh_view(self):
+        """Read each provider's currency list and cache the ids the shop needs."""
+        config = current_app.config
+        refusal_goes_to(self.get_url(".index_view"))  # a provider refusal: back to the list, flashed
+        # Explicit commit: no transaction may stay open during the provider
+        # calls (on SQLite an open one holds the write lock). Only reads happened.
+        db.session.commit()
+        for name, cls in REGISTRY.items():
+            if not cls.has_currency_list:
+                continue
+            provider = provider_named(name, config)
+            missing = store_listing(db.session, name, provider.currency_list(), config)
+            audit.record(db.session, actor_id(), "currency.refresh", name, missing=missing)
+            note = f"; not in its list: {', '.join(missing)}" if missing else ""
+            flash(f"{cls.title}: currency ids refreshed{note}.", "warning" if missing else "success")
+        return redirect(self.get_url(".index_view"))
+
+
 def register_admin(site, db):
     site.add_view(PackageView(RechargePackage, db, name="Packages", endpoint="recharge_packages", category="Recharge"))
     site.add_view(BonusTierView(BonusTier, db, name="Bonus tiers", endpoint="bonus_tiers", category="Recharge"))
     site.add_view(OrderView(RechargeOrder, db, name="Orders", endpoint="recharge_orders", category="Recharge"))
     site.add_view(IpnRecordView(IpnRecord, db, name="IPN audit", endpoint="ipn_records", category="Recharge"))
+    site.add_view(CurrencyView(PaymentCurrency, db, name="Currencies", endpoint="payment_currencies",
+                               category="Recharge"))

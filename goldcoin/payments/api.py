@@ -10,12 +10,13 @@ from goldcoin.core.parse import get_int, get_str, json_body
 from goldcoin.extensions import db, limiter
 from goldcoin.security import login_required_json
 
+from .currencies import offered_currencies
 from .errors import PaymentNotStarted, ProviderError
 from .models import PENDING, RechargeOrder
 from .orders import create_order, order_json, owned_order, payment_request, record_payment
 from .pricing import active_packages, package_json, quote
 from .providers import provider_named
-from .settings import pay_currencies, public_url
+from .settings import public_url
 
 
 def _order_limit():
@@ -42,9 +43,10 @@ def create_recharge_order():
     coins = get_int(data, "coins", required=False, minimum=1, maximum=10**9)
     if (package_id is None) == (coins is None):
         raise ApiError("bad_request", "Send either 'package_id' or 'coins'.")
-    pay_currency = get_str(data, "pay_currency", required=False, max_length=20) or pay_currencies(config)[0]
-    if pay_currency not in pay_currencies(config):
-        raise ApiError("bad_request", f"Pay with one of: {', '.join(pay_currencies(config))}.")
+    offered = offered_currencies(db.session, config)
+    pay_currency = get_str(data, "pay_currency", required=False, max_length=20) or (offered or [None])[0]
+    if pay_currency not in offered:
+        raise ApiError("bad_request", f"Pay with one of: {', '.join(offered)}.")
     coins, bonus, price = quote(db.session, config, package_id=package_id, coins=coins)
     provider = provider_named(config["RECHARGE_PROVIDER"], config)
     order = create_order(

@@ -54,8 +54,11 @@ class PaymentNotStarted(ProviderError):
 
 class NotificationRefused(RechargeError):
     """A provider notification (an IPN, a webhook) that is malformed (400) or
-    not authentic (403). `trail` keeps what could be read of it, for the audit."""
+    not authentic (401 for webhooks, 403 for IPNs: each as its contract says).
+    `trail` keeps what could be read of it, for the audit."""
+
+    _CODES = {401: "unauthorized", 403: "forbidden"}
 
     def __init__(self, reason, status=400, trail=None):
-        super().__init__(reason, code="forbidden" if status == 403 else "bad_request", status=status)
+        super().__init__(reason, code=self._CODES.get(status, "bad_request"), status=status)
         self.trail = trail

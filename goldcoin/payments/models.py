@@ -1,4 +1,4 @@
-"""Recharge packages, bonus tiers, orders and the IPN audit trail."""
+"""Recharge packages, bonus tiers, orders, the IPN audit trail and providers' currency ids."""
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -152,3 +153,26 @@ class IpnRecord(db.Model):
     verdict: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(255))
     http_status: Mapped[int] = mapped_column(Integer)
+
+
+class PaymentCurrency(db.Model):
+    """A currency as a provider names it (CoinPayments v2: numeric ids such as
+    "1002", or "9:<contract>" for tokens), cached from its currency list, and
+    whether admins offer it for that provider's new orders."""
+
+    __tablename__ = "payment_currencies"
+    __table_args__ = (UniqueConstraint("provider", "ticker", name="uq_payment_currencies_provider_ticker"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    ticker: Mapped[str] = mapped_column(String(20))  # our name: USDT.TRC20, CNY
+    code: Mapped[str | None] = mapped_column(String(128))  # the provider's id; None: not in its list
+    name: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str | None] = mapped_column(String(20))  # crypto | token | fiat
+    # list: read from the provider's currency list; builtin: our default id (list unreachable)
+    source: Mapped[str] = mapped_column(String(10), default="list")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    refreshed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __str__(self):
+        return f"{self.ticker} ({self.provider}: {self.code or 'no id'})"

@@ -7,16 +7,19 @@ ends the transaction, calls the provider and passes its answer back in.
 """
 from datetime import timedelta
 
+from sqlalchemy.orm import object_session
+
 from goldcoin.aftercommit import queue_event
 from goldcoin.earning.referrals import on_recharge_completed
 from goldcoin.ledger import SALES, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import utcnow
 from goldcoin.notifications import notify
 
+from .currencies import codes_for, remember
 from .errors import IllegalTransition, OrderNotFound
 from .models import COMPLETED, EXPIRED, FAILED, PENDING, OrderStatus, RechargeOrder
 from .pricing import CENT
-from .providers import PaymentRequest
+from .providers import REGISTRY, PaymentRequest, notify_path
 
 
 def create_order(session, user_id, *, coins, bonus_coins, price, currency, pay_currency, provider):
@@ -45,7 +48,12 @@ def owned_order(session, order_id, user):
 
 
 def payment_request(order, *, public_url, buyer_email, buyer_name=None):
-    """What the order's provider is asked for (invoice = our order id)."""
+    """What the order's provider is asked for (invoice = our order id), with
+    the provider's ids for its currencies where they are cached."""
+    provider = REGISTRY.get(order.provider)
+    codes = {}
+    if provider is not None and provider.has_currency_list:  # it names currencies by ids of its own
+        codes = codes_for(object_session(order), order.provider, [order.currency, order.pay_currency])
     return PaymentRequest(
         order_id=order.id,
         user_id=order.user_id,
@@ -56,9 +64,10 @@ def payment_request(order, *, public_url, buyer_email, buyer_name=None):
         pay_currency=order.pay_currency,
         buyer_email=buyer_email,
         buyer_name=buyer_name,
-        notify_url=f"{public_url}/ipn/{order.provider}",
+        notify_url=public_url + notify_path(order.provider),
         success_url=f"{public_url}/recharge/orders/{order.id}",
         cancel_url=f"{public_url}/recharge",
+        currency_codes=codes,
     )
 
 
@@ -68,6 +77,8 @@ def record_payment(session, order, payment=None, error=None, now=None):
     if payment is None:
         transition(session, order, FAILED, reason=f"Payment provider: {error}")
         return order
+    if payment.learned_currencies:  # ids the provider looked up: cached for the next orders
+        remember(session, order.provider, payment.learned_currencies)
     now = now or utcnow()
     order.txn_id = payment.txn_id
     order.pay_amount = payment.pay_amount

@@ -11,7 +11,11 @@ SIMULATOR_KEYS = {
     "COINPAYMENTS_PRIVATE_KEY": "simulator-private-key",
     "COINPAYMENTS_IPN_SECRET": "simulator-ipn-secret",
     "COINPAYMENTS_MERCHANT_ID": "simulator-merchant",
+    "COINPAYMENTS_CLIENT_ID": "simulator-client-id",
+    "COINPAYMENTS_CLIENT_SECRET": "simulator-client-secret",
 }
+# COINPAYMENTS_API -> the provider new orders go to (unless RECHARGE_PROVIDER names one).
+COINPAYMENTS_APIS = {"legacy": "coinpayments", "v2": "coinpayments_v2"}
 PAY_CURRENCIES = ("USDT.TRC20", "USDT.ERC20", "BTC", "LTC")
 
 
@@ -23,9 +27,9 @@ def _env_list(name, default):
 def defaults():
     env = os.environ.get
     return {
-        # The provider new orders go to (a name in providers.REGISTRY). Orders
-        # already made keep being settled by the provider named on them.
-        "RECHARGE_PROVIDER": env("RECHARGE_PROVIDER", "coinpayments"),
+        # Which CoinPayments platform new orders use: legacy (api.php, IPNs) or
+        # v2 (invoices, webhooks). Orders already made keep their own.
+        "COINPAYMENTS_API": env("COINPAYMENTS_API", "legacy").strip().lower(),
         "RECHARGE_PRICE_PER_COIN": Decimal(env("RECHARGE_PRICE_PER_COIN", "1")),
         "RECHARGE_PRICE_CURRENCY": env("RECHARGE_PRICE_CURRENCY", "CNY"),
         "RECHARGE_CUSTOM_MIN": int(env("RECHARGE_CUSTOM_MIN", "10")),
@@ -46,6 +50,14 @@ def defaults():
 def configure(config):
     for key, value in defaults().items():
         config.setdefault(key, value)
+    # The provider new orders go to (a name in providers.REGISTRY): RECHARGE_PROVIDER
+    # if set, else the one COINPAYMENTS_API picks. Orders already made keep being
+    # settled by the provider named on them.
+    api = config["COINPAYMENTS_API"]
+    if api not in COINPAYMENTS_APIS:
+        raise RuntimeError(f"COINPAYMENTS_API={api!r} is not one of: {', '.join(COINPAYMENTS_APIS)}")
+    if not config.get("RECHARGE_PROVIDER"):
+        config["RECHARGE_PROVIDER"] = os.environ.get("RECHARGE_PROVIDER") or COINPAYMENTS_APIS[api]
 
 
 def mount_simulator(app):
@@ -53,11 +65,12 @@ def mount_simulator(app):
     /_simulator in this same server, so the demo needs no other process."""
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-    from .simulator import Simulator, SimulatorAccount
+    from .simulator import Simulator, SimulatorAccount, SimulatorIntegration
 
     c = app.config
     simulator = Simulator([SimulatorAccount(c["COINPAYMENTS_PUBLIC_KEY"], c["COINPAYMENTS_PRIVATE_KEY"],
-                                            c["COINPAYMENTS_MERCHANT_ID"], c["COINPAYMENTS_IPN_SECRET"])])
+                                            c["COINPAYMENTS_MERCHANT_ID"], c["COINPAYMENTS_IPN_SECRET"])],
+                          [SimulatorIntegration(c["COINPAYMENTS_CLIENT_ID"], c["COINPAYMENTS_CLIENT_SECRET"])])
     app.extensions["payment_simulator"] = simulator
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {SIMULATOR_PREFIX: simulator})
 

@@ -10,12 +10,13 @@ from goldcoin.core.transaction import keep_changes_on_error
 from goldcoin.extensions import db
 from goldcoin.security import csrf_exempt
 
+from .currencies import offered_currencies
 from .ipn import handle_notification
 from .models import COMPLETED, RechargeOrder
 from .orders import order_json, owned_order
 from .pricing import active_packages, package_json
-from .providers import Incoming, is_registered, provider_named
-from .settings import pay_currencies
+from .providers import REGISTRY, Incoming, is_registered, notify_path, provider_named
+from .settings import public_url
 
 bp = Blueprint("payments", __name__)
 
@@ -25,20 +26,30 @@ bp = Blueprint("payments", __name__)
 @bp.post("/ipn/<provider>")
 @csrf_exempt
 def provider_notification(provider):
-    """CoinPayments' IPNs at /ipn/coinpayments; any registered provider's at /ipn/<its name>."""
-    if not is_registered(provider):
-        abort(404)
+    """CoinPayments' IPNs at /ipn/coinpayments; any registered provider's at its
+    `notify_path` (CoinPayments v2: /webhooks/coinpayments), by default /ipn/<its name>."""
+    if not is_registered(provider) or request.path != notify_path(provider):
+        abort(404)  # a provider with a path of its own is heard only there
+    config = current_app.config
     incoming = Incoming(
         body=request.get_data(cache=True),  # the exact signed bytes; never re-encode a parsed form
         headers=request.headers,
-        url=request.url,
+        # The URL the sender called (webhook signatures cover it): behind a
+        # proxy request.url is the forwarded one, so take the public URL.
+        url=public_url(config) + request.full_path.rstrip("?"),
         remote_addr=request.remote_addr,
     )
-    result = handle_notification(db.session, provider_named(provider, current_app.config), incoming)
+    result = handle_notification(db.session, provider_named(provider, config), incoming)
     if result.http_status >= 400:
         # A refusal changed nothing but its own audit record: keep that.
         keep_changes_on_error()
     return result.body, result.http_status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+for _name, _cls in REGISTRY.items():
+    if _cls.notify_path:  # API.md names the path: POST /webhooks/coinpayments
+        bp.add_url_rule(_cls.notify_path, f"notify_{_name}", provider_notification, methods=["POST"],
+                        defaults={"provider": _name})
 
 
 # ------------------------------------------------------------------ pages
@@ -52,7 +63,7 @@ def recharge_page():
         "payments/recharge.html",
         packages=[package_json(db.session, p, currency) for p in active_packages(db.session)],
         currency=currency,
-        pay_currencies=pay_currencies(config),
+        pay_currencies=offered_currencies(db.session, config),
         custom_min=config["RECHARGE_CUSTOM_MIN"],
         custom_max=config["RECHARGE_CUSTOM_MAX"],
         price_per_coin=config["RECHARGE_PRICE_PER_COIN"],

@@ -1,7 +1,7 @@
 """64-bit ids for the tables that grow with activity
 
 Revision ID: 0500
-Revises: 0400
+Revises: 0450
 Create Date: 2026-11-29 10:00:00
 
 Transfers, posts, votes, notifications, forum events, IPN records, admin
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0500"
-down_revision = "0400"
+down_revision = "0450"
 branch_labels = None
 depends_on = None
 

@@ -9,15 +9,18 @@ from aiosmtpd.controller import Controller
 from goldcoin.aftercommit import subscribe
 from goldcoin.extensions import db
 from goldcoin.payments.seed import seed_packages
-from goldcoin.payments.simulator import Simulator, SimulatorAccount
+from goldcoin.payments.simulator import Simulator, SimulatorAccount, SimulatorIntegration
 from tests.support.server import ServerThread, free_port
 
 KEYS = dict(public="test-public", private="test-private", merchant="test-merchant", ipn_secret="test-ipn-secret")
+# The current platform's integration (API v2).
+V2_KEYS = dict(client_id="test-client-id", client_secret="test-client-secret")
 
 
 @pytest.fixture
 def simulator():
-    sim = Simulator([SimulatorAccount(KEYS["public"], KEYS["private"], KEYS["merchant"], KEYS["ipn_secret"])])
+    sim = Simulator([SimulatorAccount(KEYS["public"], KEYS["private"], KEYS["merchant"], KEYS["ipn_secret"])],
+                    [SimulatorIntegration(V2_KEYS["client_id"], V2_KEYS["client_secret"])])
     with ServerThread(sim) as server:
         sim.base = server.base
         yield sim
@@ -81,6 +84,9 @@ def payments_config(app_config, simulator, app_port, request):
             "COINPAYMENTS_PRIVATE_KEY": KEYS["private"],
             "COINPAYMENTS_MERCHANT_ID": KEYS["merchant"],
             "COINPAYMENTS_IPN_SECRET": KEYS["ipn_secret"],
+            "COINPAYMENTS_V2_API_URL": simulator.base + "/api",
+            "COINPAYMENTS_CLIENT_ID": V2_KEYS["client_id"],
+            "COINPAYMENTS_CLIENT_SECRET": V2_KEYS["client_secret"],
             "GOLDCOIN_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
             "MAIL_SERVER": None,
         }
@@ -118,3 +124,10 @@ def package_id(app, coins):
 
 def D(x):
     return Decimal(x)
+
+
+@pytest.fixture
+def v2(payments_config):
+    """New orders go to CoinPayments' current platform (request it before `app`)."""
+    payments_config["COINPAYMENTS_API"] = "v2"
+    return payments_config

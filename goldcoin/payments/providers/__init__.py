@@ -3,25 +3,35 @@
 the provider that made it, whatever `RECHARGE_PROVIDER` picks for new orders.
 
 The interface is in `base.py`. Adding a provider is one module that subclasses
-`Provider` and one line in REGISTRY; its notifications arrive at `/ipn/<name>`.
+`Provider` and one line in REGISTRY; its notifications arrive at its
+`notify_path`, by default `/ipn/<name>`.
 """
 from ..errors import UnknownProvider
-from .base import Incoming, NewPayment, Notification, PaymentRequest, PaymentStatus, Provider, Trail
+from .base import (Incoming, NewPayment, Notification, PaymentRequest, PaymentStatus, Provider, ProviderCurrency,
+                   Trail)
 from .coinpayments_legacy import CoinPaymentsLegacy
+from .coinpayments_v2 import CoinPaymentsV2
 
 __all__ = [
-    "REGISTRY", "Incoming", "NewPayment", "Notification", "PaymentRequest", "PaymentStatus", "Provider", "Trail",
-    "configure", "is_registered", "provider_named",
+    "REGISTRY", "Incoming", "NewPayment", "Notification", "PaymentRequest", "PaymentStatus", "Provider",
+    "ProviderCurrency", "Trail", "configure", "is_registered", "notify_path", "provider_named",
 ]
 
 # The name on an order -> the class that speaks to that provider.
 REGISTRY = {
     CoinPaymentsLegacy.name: CoinPaymentsLegacy,
+    CoinPaymentsV2.name: CoinPaymentsV2,
 }
 
 
 def is_registered(name):
     return name in REGISTRY
+
+
+def notify_path(name):
+    """Where the provider of that name POSTs its notifications."""
+    cls = REGISTRY.get(name)
+    return (cls.notify_path if cls is not None else None) or f"/ipn/{name}"
 
 
 def provider_named(name, config):

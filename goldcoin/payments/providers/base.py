@@ -4,17 +4,27 @@ signature, which status codes) and nothing of the database: orders, the
 status machine, crediting and the audit stay in the payments package.
 
 A provider is built from the app's config for each use (`cls(config)`), so it
-holds no state between requests. Its four calls:
+holds no state between requests. Its calls:
 
 - `create_payment(request)` -> `NewPayment`, or raises `ProviderError`.
   Called with no database transaction open.
 - `read_notification(incoming)` -> `Notification`: verify what the provider
-  POSTed to `/ipn/<name>` (on the raw bytes, in constant time) and parse it;
-  raises `NotificationRefused` (400 malformed, 403 not authentic).
+  POSTed to its `notify_path` (on the raw bytes, in constant time) and parse
+  it; raises `NotificationRefused` (400 malformed, 401/403 not authentic).
 - `mismatch(notification, order)` -> why an authentic notification does not
   fit the order it names (None when it fits), e.g. a price below ours.
 - `look_up(txn_ids)` -> `{txn_id: PaymentStatus or None}` for the poller, at
   most `lookup_batch` ids at once; raises `ProviderError`.
+- `currency_list()` -> [`ProviderCurrency`], only for providers that name
+  currencies by ids of their own (`has_currency_list`); raises `ProviderError`.
+
+Added for CoinPayments' current platform (v2), which the first shape did not
+fit: its webhooks have a path of their own in the public contract
+(`notify_path`, API.md: `/webhooks/coinpayments`), it names currencies by
+numeric ids (`currency_list`, `PaymentRequest.currency_codes`,
+`NewPayment.learned_currencies`: the package caches the ids in the database,
+so the provider still knows nothing of it), and its signature covers the URL
+it called (`Incoming.url` is that public URL, not the one a proxy forwarded).
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +50,20 @@ class PaymentRequest:
     notify_url: str  # where the provider POSTs its notifications
     success_url: str
     cancel_url: str
+    # Our currency names (CNY, USDT.TRC20) -> the provider's ids for them, as
+    # the package has them cached; empty for providers that take our names.
+    currency_codes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProviderCurrency:
+    """One currency as a provider names it: `ticker` is our name (USDT.TRC20),
+    `code` the provider's id for it ("9:TR7NHq..." on CoinPayments v2)."""
+
+    ticker: str
+    code: str
+    name: str | None = None
+    kind: str | None = None  # crypto | token | fiat, as the provider says
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,9 @@ class NewPayment:
     checkout_url: str | None = None
     status_url: str | None = None
     qrcode_url: str | None = None
+    # Currency ids the provider had to look up during the call (not in
+    # `currency_codes`), for the package to cache.
+    learned_currencies: tuple[ProviderCurrency, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +105,9 @@ class Incoming:
 
     body: bytes
     headers: Mapping[str, str]
-    url: str  # the full URL it was POSTed to (webhook signatures cover it)
+    # The full URL as the sender called it: GOLDCOIN_PUBLIC_URL + path, not the
+    # URL a reverse proxy forwarded to (webhook signatures cover this one).
+    url: str
     remote_addr: str | None = None
 
 
@@ -107,10 +136,12 @@ class Provider:
     """Base of every provider; subclasses set the class attributes and
     implement the four calls (see the module docstring)."""
 
-    name = ""  # stored on RechargeOrder.provider; also the path /ipn/<name>
+    name = ""  # stored on RechargeOrder.provider
     title = ""  # shown to admins
     signature_header = ""  # the header notifications are signed in (audited as sent)
     lookup_batch = 25  # the most ids `look_up` takes at once
+    notify_path = None  # where its notifications arrive; None: /ipn/<name>
+    has_currency_list = False  # names currencies by ids of its own (see currency_list)
 
     def __init__(self, config):
         self.config = config
@@ -135,3 +166,6 @@ class Provider:
 
     def look_up(self, txn_ids) -> dict:
         raise NotImplementedError
+
+    def currency_list(self) -> list:
+        return []

@@ -11,7 +11,16 @@ buttons), POST /checkout/<txn_id>/<action>. Tests drive it directly too:
 the exact bytes sent, all values strings, a fresh ipn_id per status change,
 user agent "CoinPayments.net IPN Generator". Transactions live in memory,
 behind a lock. Never reachable in production (config refuses it).
+
+    Simulator(accounts, [SimulatorIntegration(client_id, client_secret)])
+
+also speaks CoinPayments' current platform (API v2) under /api: signed JSON
+invoices and a checkout at /v2/checkout/<invoice id>, driven by tests through
+`simulator.v2` (`pay_in_full`, `underpay`, `time_out`, `cancel`,
+`replay_out_of_order`, `send_event`); webhooks are JSON signed with the
+integration's secret over the URL they are posted to.
 """
 from .server import Simulator, SimulatorAccount, Tx, serve
+from .v2 import Invoice, SimulatorIntegration
 
-__all__ = ["Simulator", "SimulatorAccount", "Tx", "serve"]
+__all__ = ["Invoice", "Simulator", "SimulatorAccount", "SimulatorIntegration", "Tx", "serve"]

@@ -1,6 +1,7 @@
 """The simulator's server: a WSGI app that serves CoinPayments' legacy
 api.php (HMAC-checked) and a checkout page with buttons, and holds the
-transactions in memory, behind a lock. See the package docstring."""
+transactions in memory, behind a lock; the current platform's routes are
+answered by `self.v2` (v2.py). See the package docstring."""
 import hmac
 import html
 import secrets
@@ -15,20 +16,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .buyer import BuyerActions, fmt, sign
-
-# Fixed demo rates, in BTC per unit (the shape of `rates`).
-RATES = {
-    "BTC": ("Bitcoin", Decimal("1"), False, 2),
-    "LTC": ("Litecoin", Decimal("0.0011"), False, 3),
-    "LTCT": ("Litecoin Testnet", Decimal("0.0011"), False, 3),
-    "USDT.TRC20": ("Tether USD (Tron/TRC20)", Decimal("0.0000105"), False, 3),
-    "USDT.ERC20": ("Tether USD (ERC20)", Decimal("0.0000105"), False, 3),
-    "USD": ("United States Dollar", Decimal("0.0000105"), True, 0),
-    "CNY": ("Chinese Yuan", Decimal("0.00000146"), True, 0),
-    "EUR": ("Euro", Decimal("0.0000114"), True, 0),
-}
-TIMEOUT = 3 * 3600
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+from .coins import RATES, TIMEOUT, address as _address
+from .v2 import InvoicePlatform
 
 
 @dataclass
@@ -60,32 +49,22 @@ class Tx:
     sent: list = field(default_factory=list)  # [(body_bytes, hmac, http_status)]
 
 
-def _address(currency):
-    rand = lambda n, alphabet=_B58: "".join(secrets.choice(alphabet) for _ in range(n))  # noqa: E731
-    if currency.endswith("ERC20"):
-        return "0x" + secrets.token_hex(20)
-    if currency.endswith("TRC20"):
-        return "T" + rand(33)
-    if currency == "BTC":
-        return "bc1q" + rand(38, "023456789acdefghjklmnpqrstuvwxyz")
-    if currency == "LTCT":
-        return "m" + rand(33)
-    return "L" + rand(33)
-
-
 class Simulator(BuyerActions):
-    def __init__(self, accounts, *, ipn_timeout=20):
+    def __init__(self, accounts, integrations=(), *, ipn_timeout=20):
         self.accounts = {a.public_key: a for a in accounts}
         self.txs = {}
         self.lock = threading.RLock()
         self.ipn_timeout = ipn_timeout
         self.workers = []  # background deliveries started by the checkout buttons
+        # The current platform (API v2): its integrations, invoices and webhooks.
+        self.v2 = InvoicePlatform(integrations, self.lock, self._deliver_later, webhook_timeout=ipn_timeout)
         self.url_map = Map(
             [
                 Rule("/api.php", endpoint="api", methods=["POST"]),
                 Rule("/checkout/<txn_id>", endpoint="checkout", methods=["GET"]),
                 Rule("/checkout/<txn_id>/<action>", endpoint="act", methods=["POST"]),
             ]
+            + [rule.empty() for rule in InvoicePlatform.RULES]
         )
 
     # ------------------------------------------------------------ WSGI
@@ -93,7 +72,10 @@ class Simulator(BuyerActions):
         request = Request(environ)
         try:
             endpoint, args = self.url_map.bind_to_environ(environ).match()
-            response = getattr(self, "_on_" + endpoint)(request, **args)
+            if endpoint.startswith("v2_"):
+                response = self.v2.handle(endpoint, request, **args)
+            else:
+                response = getattr(self, "_on_" + endpoint)(request, **args)
         except HTTPException as exc:
             response = exc
         return response(environ, start_response)
@@ -255,12 +237,15 @@ class Simulator(BuyerActions):
         if work is None:
             raise NotFound()
         # Deliver after this response: the shop may be this very server.
-        worker = self.in_background(work, txn_id)
-        with self.lock:
-            self.workers = [w for w in self.workers if w.is_alive()] + [worker]
+        self._deliver_later(work, txn_id)
         target = tx.fields.get("success_url") if action == "pay" else None
         target = target or f"{request.url_root.rstrip('/')}/checkout/{txn_id}"
         return Response("", status=303, headers={"Location": target})
+
+    def _deliver_later(self, fn, *args):
+        worker = self.in_background(fn, *args)
+        with self.lock:
+            self.workers = [w for w in self.workers if w.is_alive()] + [worker]
 
     @staticmethod
     def in_background(fn, *args, **kwargs):
