@@ -2,6 +2,7 @@
 verification queue (moderators allowed) and posts."""
 from flask import flash
 from flask_admin.actions import action
+from markupsafe import Markup
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import NumberRange, Optional
@@ -9,6 +10,7 @@ from wtforms.validators import NumberRange, Optional
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db as _db
 
+from . import performance
 from .challenges import pay_challenge
 from .eas import verify_ea
 from .models import PENDING, Challenge, ChallengeEntry, ExpertAdvisor, Section
@@ -50,10 +52,44 @@ class EntryView(SecureModelView):
     can_delete = False
 
 
+def _proof_cell(view, context, ea, name):
+    """Where the EA's figures come from, and the checks (the moderator's first question)."""
+    perf = ea.performance
+    if perf is None or not perf.machine_read:
+        what = "report not readable" if perf is not None and perf.source == "unread" else "no report"
+        return Markup('<span class="text-warning">{} (figures typed; override needed)</span>').format(what)
+    checks = "checks passed" if perf.checks_passed else "CHECKS FAILED"
+    return Markup("machine-read {} · {}").format(perf.format, checks)
+
+
+def _figures_cell(view, context, ea, name):
+    f = performance.shown(ea)
+    unit = f" {f['unit']}" if f["unit"] else ""
+    return (f"net {f['net_profit']}{unit} · PF {f['profit_factor']} · DD {f['max_drawdown_pct']} % · "
+            f"{f['trades']} trades · win {f['win_rate']} %")
+
+
+def _warnings_cell(view, context, ea, name):
+    perf = ea.performance
+    lines = [w["message"] for w in (perf.warnings if perf is not None else []) if w.get("code") != "profit_in_pips"]
+    if perf is not None and perf.read_error:
+        lines.append(perf.read_error)
+    reused = performance.same_report(_db.session, ea)
+    if reused:
+        lines.insert(0, "REUSED REPORT, also on EA " + ", ".join(f"#{o.id} ({o.status})" for o in reused) +
+                     ": a second verification pays nothing.")
+    return Markup("<br>").join(lines)
+
+
 class EAQueueView(ReadOnlyModelView):
+    """The moderators' queue with each EA's proof. The "Verify" action pays
+    only for a machine-read report; an override (with its written reason) is
+    given on /community/eas/queue, where there is room to write it."""
+
     allow_moderators = True
-    column_list = ("id", "name", "author", "symbol", "timeframe", "profit_factor", "max_drawdown_pct", "status",
-                   "reject_reason", "created_at")
+    column_list = ("id", "name", "author", "status", "performance", "figures", "warnings", "created_at")
+    column_labels = {"performance": "Proof", "figures": "Figures", "warnings": "Warnings and reuse"}
+    column_formatters = {"performance": _proof_cell, "figures": _figures_cell, "warnings": _warnings_cell}
     column_filters = ("status",)
     column_default_sort = ("id", False)
 
@@ -64,9 +100,13 @@ class EAQueueView(ReadOnlyModelView):
                                                                   ExpertAdvisor.status == PENDING)):
             try:
                 with _db.session.begin_nested():  # a refused EA leaves the others verified
-                    paid += verify_ea(_db.session, current_user, ea).paid
+                    result = verify_ea(_db.session, current_user, ea)
             except CommunityError as exc:
-                flash(f"{ea.name}: {exc}", "error")
+                flash(f"{ea.name}: {exc} (/community/eas/queue)", "error")
+                continue
+            paid += result.paid
+            if result.reason == "report_reused":
+                flash(f"{ea.name}: verified; nothing paid, its report already paid for another EA.", "warning")
         flash(f"Verified; {paid} coins paid to authors. Reject with a reason on /community/eas/queue.", "success")
 
 

@@ -55,7 +55,8 @@ def create_community_demo(session, config=None):
         file_name="TrendRider.ex4", file_data=b"demo EA binary", symbol="EURUSD", timeframe="H1",
         period="2023-01-01 to 2024-01-01", net_profit="1523.40", profit_factor="1.85", max_drawdown_pct="12.50",
         trades="312", win_rate="61.20")
-    eas.verify_ea(session, users["carol"], ea)
+    # No MetaTrader report ships with the demo: carol verifies it on her word.
+    eas.verify_ea(session, users["carol"], ea, override_reason="Demo data: figures typed by hand.")
     eas.upload_ea(
         session, users["dave"], upload, name="Night Scalper", description="Asian-session scalper.",
         file_name="NightScalper.mq5", file_data=b"// demo source", symbol="GBPUSD", timeframe="M5",

@@ -1,15 +1,22 @@
-"""The EA library: uploads with performance data, moderators' verification."""
+"""The EA library: uploads with their proof of performance (the MetaTrader
+report, read by goldcoin.reports; see performance.py), moderators' verification
+that pays for a machine-read report once, purchases."""
 import os
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from goldcoin.earning import award
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from goldcoin.core.audit import record
+from goldcoin.earning import AwardResult, award
 from goldcoin.earning.settings import get_int
 from goldcoin.ledger import InsufficientFunds
 from goldcoin.store.purchases import buy_item
 from goldcoin.ledger.models import utcnow
 
-from .models import REJECTED, VERIFIED, ExpertAdvisor
+from . import performance
+from .models import REJECTED, VERIFIED, ExpertAdvisor, PaidReport
 from .permissions import ea_item_key
 from .service import CommunityError
 from .status import EA_REVIEW
@@ -79,42 +86,99 @@ def file_path(upload_folder, stored_name):
     return os.path.join(upload_folder, "eas", stored_name)
 
 
-def upload_ea(session, user, upload_folder, *, name, description, file_name, file_data, symbol, timeframe,
-              period, net_profit, profit_factor, max_drawdown_pct, trades, win_rate, price_coins=0,
-              is_premium=False, report_name=None, report_data=None):
-    """Store an uploaded EA (pending verification). `file_data` is bytes."""
+def _typed_figures(ea, *, symbol, timeframe, period, net_profit, profit_factor, max_drawdown_pct, trades, win_rate):
+    """The figures the author typed: only for an EA without a readable report."""
+    timeframe = (timeframe or "").strip().upper()
+    if timeframe not in TIMEFRAMES:
+        raise CommunityError(f"Timeframe must be one of {', '.join(TIMEFRAMES)}.")
+    ea.symbol = _text(symbol, "Symbol", 20).upper()
+    ea.timeframe = timeframe
+    ea.period = _text(period, "Period", 60)
+    ea.net_profit = _decimal(net_profit, "Net profit", Decimal("-1e11"), Decimal("1e11"))
+    ea.profit_factor = _decimal(profit_factor, "Profit factor", Decimal(0), Decimal("999999"))
+    ea.max_drawdown_pct = _decimal(max_drawdown_pct, "Max drawdown %", Decimal(0), Decimal(100))
+    ea.trades = _int(trades, "Trades")
+    ea.win_rate = _decimal(win_rate, "Win rate %", Decimal(0), Decimal(100))
+
+
+def _listed(value, limit):
+    """A report's figure in the EA's own (rounded, NOT NULL) column; the exact
+    figure, or None where the report does not state it, is in EAPerformance."""
+    if value is None:
+        return Decimal("0.00")
+    return max(-limit, min(limit, value)).quantize(Decimal("0.01"))
+
+
+def _report_figures(ea, report, timeframe):
+    """The EA's listed figures from a machine-read report (typed figures are not used)."""
+    symbols = (report.symbol or "").split(",")
+    symbol = symbols[0]
+    for more in symbols[1:]:  # an account report lists every symbol: keep what fits
+        if len(symbol) + 1 + len(more) > 20:
+            break
+        symbol += "," + more
+    chosen = (timeframe or "").strip().upper()
+    ea.symbol = symbol[:20]
+    # Account reports do not say the timeframe: the author's choice stands.
+    ea.timeframe = report.period[:10] if report.period else (chosen if chosen in TIMEFRAMES else "")
+    ea.period = " to ".join(f"{t:%Y-%m-%d}" for t in (report.started_at, report.ended_at) if t)[:60]
+    ea.net_profit = _listed(report.net_profit, Decimal("999999999999.99"))
+    ea.profit_factor = _listed(report.profit_factor, Decimal("999999.99"))
+    ea.max_drawdown_pct = _listed(report.max_drawdown_pct, Decimal("9999.99"))
+    ea.trades = report.total_trades or 0
+    ea.win_rate = _listed(report.win_rate_pct, Decimal("100"))
+
+
+def upload_ea(session, user, upload_folder, *, name, description, file_name, file_data, symbol=None,
+              timeframe=None, period=None, net_profit=None, profit_factor=None, max_drawdown_pct=None, trades=None,
+              win_rate=None, price_coins=0, is_premium=False, report_name=None, report_data=None):
+    """Store an uploaded EA (pending verification). `file_data` is bytes.
+
+    A report (`report_data`) is read here: when the reader can read it, its
+    figures, curve, checks and fingerprint are the EA's and typed figures are
+    ignored. Without a readable report the typed figures are required: an EA
+    may still be shared with a screenshot or a PDF, but its figures then rest
+    on the author's word and verifying it needs a moderator's override."""
     limit = get_int(session, "ea_max_upload_bytes")
     ext = _ext(file_name, EA_EXTENSIONS, "The EA file")
     if not file_data:
         raise CommunityError("The EA file is empty.")
     if len(file_data) > limit or (report_data and len(report_data) > limit):
         raise CommunityError(f"Files may be at most {limit // 1024} KiB.", "payload_too_large")
-    timeframe = (timeframe or "").strip().upper()
-    if timeframe not in TIMEFRAMES:
-        raise CommunityError(f"Timeframe must be one of {', '.join(TIMEFRAMES)}.")
     ea = ExpertAdvisor(
         author_id=user.id,
         name=_text(name, "Name", 120),
         description=_text(description, "Description", 5000, required=False),
         original_name=os.path.basename(file_name)[:200],
-        symbol=_text(symbol, "Symbol", 20).upper(),
-        timeframe=timeframe,
-        period=_text(period, "Period", 60),
-        net_profit=_decimal(net_profit, "Net profit", Decimal("-1e11"), Decimal("1e11")),
-        profit_factor=_decimal(profit_factor, "Profit factor", Decimal(0), Decimal("999999")),
-        max_drawdown_pct=_decimal(max_drawdown_pct, "Max drawdown %", Decimal(0), Decimal(100)),
-        trades=_int(trades, "Trades"),
-        win_rate=_decimal(win_rate, "Win rate %", Decimal(0), Decimal(100)),
         price_coins=_int(price_coins or 0, "Price"),
         is_premium=bool(is_premium),
         file_name="",
     )
+    perf = report = None
     if report_data:
         report_ext = _ext(report_name, REPORT_EXTENSIONS, "The report file")
+        perf, report = performance.read_attached(report_data)
+    if report is not None:
+        _report_figures(ea, report, timeframe)
+    else:
+        try:
+            _typed_figures(ea, symbol=symbol, timeframe=timeframe, period=period, net_profit=net_profit,
+                           profit_factor=profit_factor, max_drawdown_pct=max_drawdown_pct, trades=trades,
+                           win_rate=win_rate)
+        except CommunityError as exc:
+            if perf is None:
+                raise
+            raise CommunityError(f"The report could not be read: {perf.read_error} Attach the report as "
+                                 f"MetaTrader saved it, or type the EA's figures ({exc})") from None
+        perf = performance.typed(ea, perf)
+    if report_data:
         ea.report_original_name = os.path.basename(report_name)[:200]
         ea.report_file_name = _save(upload_folder, report_data, report_ext)
     ea.file_name = _save(upload_folder, file_data, ext)
     session.add(ea)
+    session.flush()
+    perf.ea_id = ea.id
+    session.add(perf)
     session.flush()
     return ea
 
@@ -125,10 +189,40 @@ def _review(session, moderator, ea, status, reason=None):
     EA_REVIEW.transition(session, ea, status, reject_reason=reason, reviewed_by_id=moderator.id, reviewed_at=utcnow())
 
 
-def verify_ea(session, moderator, ea, now=None):
-    """Verify a pending EA; its author earns the verified-EA reward once."""
-    _review(session, moderator, ea, VERIFIED)
-    return award(
+def verify_ea(session, moderator, ea, override_reason=None, now=None):
+    """Verify a pending EA; its author earns the verified-EA reward once.
+
+    It pays only for a machine-read report, or, when the report could not be
+    read (or none was attached), with a moderator's written `override_reason`
+    (kept on the EA's proof and in the audit log). A report that already paid
+    for another EA's verification never pays again: the paid report's key is
+    a primary key (PaidReport), so of two concurrent verifications of EAs
+    carrying one report, the second insert waits for the first transaction
+    and then fails; that EA is verified and paid nothing
+    (AwardResult reason "report_reused")."""
+    _review(session, moderator, ea, VERIFIED)  # first: a reviewed EA is refused as such
+    perf = ea.performance
+    override_reason = _text(override_reason, "Override reason", 255, required=False)
+    if (perf is None or not perf.machine_read) and not override_reason:
+        # Raised after the UPDATE: the caller's rollback (the request's, a savepoint's) undoes it.
+        raise CommunityError("This EA has no machine-read report: verify it with an override and a written "
+                             "reason, or reject it.")
+    if perf is None:  # uploaded before proofs were stored
+        perf = performance.typed(ea)
+        perf.ea_id = ea.id
+        session.add(perf)
+    if override_reason and not perf.machine_read:
+        perf.override_reason, perf.override_by_id = override_reason, moderator.id
+        record(session, moderator.id, "ea.verify_override", f"ExpertAdvisor:{ea.id}", reason=override_reason,
+               source=perf.source, read_error=perf.read_error)
+    key = performance.claim_key(perf)
+    if key is not None:
+        try:
+            with session.begin_nested():
+                session.add(PaidReport(key=key, ea_id=ea.id))
+        except IntegrityError:
+            return AwardResult(0, "report_reused", None)
+    result = award(
         session,
         ea.author_id,
         "ea_verified",
@@ -138,6 +232,10 @@ def verify_ea(session, moderator, ea, now=None):
         now=now,
         actor_id=moderator.id,
     )
+    if key is not None and not result.paid:
+        # Nothing paid (rule disabled, cap): the report has not been paid for.
+        session.execute(delete(PaidReport).where(PaidReport.key == key))
+    return result
 
 
 def reject_ea(session, moderator, ea, reason):

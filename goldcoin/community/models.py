@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -13,7 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from goldcoin.auth.models import User
 from goldcoin.core.time import utcnow
@@ -138,6 +139,67 @@ class ExpertAdvisor(db.Model):
 
     def __str__(self):
         return self.name
+
+
+# Where an EA's figures come from (EAPerformance.source).
+REPORT_READ, REPORT_UNREAD, FIGURES_TYPED = "report", "unread", "typed"
+
+
+class EAPerformance(db.Model):
+    """An EA's proof of performance: what the report reader made of the report
+    attached at upload (one row per EA, written once).
+
+    `source` says how far the proof goes: "report" (machine-read: `figures`,
+    `balance_curve` and `warnings` are the reader's JSON, decimal strings
+    exactly as the report states them), "unread" (a report was attached but
+    the reader refused it: `read_error` says why) or "typed" (no report; the
+    author typed the EA's figures). Only "report" pays on verification
+    without a moderator's override."""
+
+    __tablename__ = "ea_performance"
+    __table_args__ = (CheckConstraint("source IN ('report', 'unread', 'typed')", name="source_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ea_id: Mapped[int] = mapped_column(ForeignKey("expert_advisors.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(10))
+    read_error: Mapped[str | None] = mapped_column(String(500))
+    format: Mapped[str | None] = mapped_column(String(20))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    # The reader's fingerprint (same trades, same key) and the file's SHA-256
+    # (the same unreadable file twice): how a reused report is recognised.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    report_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    balance_curve: Mapped[list] = mapped_column(JSON, default=list)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    checks_passed: Mapped[bool | None] = mapped_column(Boolean)
+    # Sort keys of the EA list (NULL where the proof does not state them).
+    profit_factor: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
+    max_drawdown_pct: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
+    # A verification without a machine-read report (also in the audit log).
+    override_reason: Mapped[str | None] = mapped_column(String(255))
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    ea = relationship(ExpertAdvisor, backref=backref("performance", uselist=False))
+
+    @property
+    def machine_read(self):
+        return self.source == REPORT_READ
+
+
+class PaidReport(db.Model):
+    """A report whose EA verification paid. The key is the primary key, so a
+    second EA carrying the same report cannot be paid for it: of two
+    concurrent verifications the second insert waits for the first and then
+    fails (see eas.verify_ea)."""
+
+    __tablename__ = "ea_paid_reports"
+
+    # "trades:<fingerprint>" for a machine-read report, "file:<sha256>" otherwise.
+    key: Mapped[str] = mapped_column(String(72), primary_key=True)
+    ea_id: Mapped[int] = mapped_column(ForeignKey("expert_advisors.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 OPEN, AWARDED, REFUNDED = BountyStatus.OPEN, BountyStatus.AWARDED, BountyStatus.REFUNDED

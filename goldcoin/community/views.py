@@ -14,9 +14,11 @@ from goldcoin.earning.service import active_campaigns
 from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
 
-from . import bounties, challenges, eas, service
+from . import bounties, challenges, eas, performance, service
+from .chart import balance_chart
 from .errors import CommunityError
-from .models import PENDING, VERIFIED, Bounty, Challenge, ChallengeEntry, ExpertAdvisor, Post, Section, Thread, Vote
+from .models import (PENDING, VERIFIED, Bounty, Challenge, ChallengeEntry, EAPerformance, ExpertAdvisor, Post, Section,
+                     Thread, Vote)
 from .permissions import may_download_ea, may_post_commercial, may_start_bounty
 
 bp = Blueprint("community", __name__, url_prefix="/community")
@@ -172,14 +174,25 @@ def award_bounty(bounty_id, post_id):
 
 # EA library -----------------------------------------------------------------
 
+# How the EA list sorts: the proof's figures (NULL, i.e. not stated, last).
+EA_SORTS = {
+    "newest": lambda: ExpertAdvisor.id.desc(),
+    "profit_factor": lambda: EAPerformance.profit_factor.desc().nulls_last(),
+    "drawdown": lambda: EAPerformance.max_drawdown_pct.asc().nulls_last(),
+}
+
+
 @bp.get("/eas")
 def ea_list():
-    rows = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.status == VERIFIED).order_by(ExpertAdvisor.id.desc())).all()
+    sort = request.args.get("sort") if request.args.get("sort") in EA_SORTS else "newest"
+    rows = db.session.scalars(
+        select(ExpertAdvisor).outerjoin(EAPerformance, EAPerformance.ea_id == ExpertAdvisor.id)
+        .where(ExpertAdvisor.status == VERIFIED).order_by(EA_SORTS[sort](), ExpertAdvisor.id.desc())).all()
     mine = []
     if current_user.is_authenticated:
         mine = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.author_id == current_user.id,
                                                                ExpertAdvisor.status != VERIFIED)).all()
-    return render_template("community/eas.html", eas=rows, mine=mine)
+    return render_template("community/eas.html", eas=rows, mine=mine, sort=sort, shown=performance.shown)
 
 
 @bp.route("/eas/new", methods=["GET", "POST"])
@@ -187,6 +200,7 @@ def ea_list():
 def ea_new():
     if request.method == "GET":
         return render_template("community/ea_new.html", form={}, timeframes=eas.TIMEFRAMES)
+    # The typed figures are read only when the report cannot be (eas.upload_ea).
     f, files = request.form, request.files
     ea_file, report = files.get("file"), files.get("report")
     try:
@@ -206,7 +220,12 @@ def ea_new():
         # 4xx answer rolls the request back.
         status = 413 if exc.code == "payload_too_large" else 400
         return render_template("community/ea_new.html", form=f, error=str(exc), timeframes=eas.TIMEFRAMES), status
-    return _done("Uploaded. A moderator will verify it soon.", url_for(".ea_detail", ea_id=ea.id))
+    perf = ea.performance
+    if perf.source == "unread":
+        return _done(f"Uploaded, but the report could not be read: {perf.read_error} A moderator will judge it "
+                     "by hand.", url_for(".ea_detail", ea_id=ea.id), ok=False)
+    read = "Your report was machine-read. " if perf.machine_read else ""
+    return _done(f"Uploaded. {read}A moderator will verify it soon.", url_for(".ea_detail", ea_id=ea.id))
 
 
 def _visible_ea(ea_id):
@@ -222,7 +241,17 @@ def ea_detail(ea_id):
     can_download = current_user.is_authenticated and may_download_ea(db.session, current_user, ea)
     # A priced EA the member cannot download yet is one they can buy.
     can_buy = current_user.is_authenticated and not can_download and ea.status == VERIFIED and ea.price_coins > 0
-    return render_template("community/ea_detail.html", ea=ea, can_download=can_download, can_buy=can_buy)
+    return render_template("community/ea_detail.html", ea=ea, can_download=can_download, can_buy=can_buy,
+                           **_proof(ea))
+
+
+def _proof(ea):
+    """What the EA pages show of its proof: figures, curve, reuse (for moderators)."""
+    perf = ea.performance
+    curve = balance_chart(perf.balance_curve, performance.unit(perf)) if perf and perf.machine_read else None
+    reused = performance.same_report(db.session, ea) if current_user.is_authenticated and current_user.is_moderator else []
+    return {"perf": perf, "figures": performance.shown(ea), "chart": curve, "reused": reused,
+            "format_names": performance.FORMAT_NAMES}
 
 
 @bp.post("/eas/<int:ea_id>/buy")
@@ -268,7 +297,7 @@ def ea_queue():
     if not current_user.is_moderator:
         abort(403)
     rows = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.status == PENDING).order_by(ExpertAdvisor.id)).all()
-    return render_template("community/ea_queue.html", eas=rows)
+    return render_template("community/ea_queue.html", items=[(ea, _proof(ea)) for ea in rows])
 
 
 @bp.post("/eas/<int:ea_id>/verify")
@@ -278,7 +307,9 @@ def ea_verify(ea_id):
     if not current_user.is_moderator:
         abort(403)
     refusal_goes_to(url_for(".ea_queue"))
-    result = eas.verify_ea(db.session, current_user, ea)
+    result = eas.verify_ea(db.session, current_user, ea, override_reason=request.form.get("override_reason"))
+    if result.reason == "report_reused":
+        return _done(f"Verified {ea.name}; nothing paid: its report already paid for another EA.", url_for(".ea_queue"), ok=False)
     return _done(f"Verified {ea.name}; the author earned {result.paid} coins.", url_for(".ea_queue"))
 
 

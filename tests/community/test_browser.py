@@ -1,6 +1,7 @@
 """In Chromium against the real server (migrated database, demo data): a
 newcomer posts, five members upvote, the balance shows +10 once; the newcomer's
-EA verified by a moderator pays +50; an accepted answer pays +20."""
+EA (with a real report) verified by a moderator pays +50; an accepted answer
+pays +20. (The EA proof seen by both sides: test_ea_browser.py.)"""
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from flask_migrate import upgrade
 from goldcoin import create_app
 from goldcoin.demo import create_demo_data
 from goldcoin.extensions import db
+from tests.reports.helpers import DATA, HISTORY_BG
 from tests.support.browser import chromium_page
 from tests.support.server import login_session, running_server
 
@@ -60,10 +62,7 @@ def test_newcomer_earns_through_the_pages(demo_database, tmp_path):
         page.fill("input[name=name]", "Newbie Grid")
         page.set_input_files("input[name=file]", files=[{"name": "grid.ex5", "mimeType": "application/octet-stream",
                                                            "buffer": b"\x00grid"}])
-        for field, value in (("symbol", "EURUSD"), ("period", "2024"), ("net_profit", "120.50"),
-                             ("profit_factor", "1.4"), ("max_drawdown_pct", "7.5"), ("trades", "80"),
-                             ("win_rate", "55")):
-            page.fill(f"input[name={field}]", value)
+        page.set_input_files("input[name=report]", str(DATA / HISTORY_BG))  # a real report: its figures are read
         page.click("#ea-upload-form button[type=submit]")
         page.wait_for_url(re.compile(r".*/community/eas/\d+$"))
         ea_id = page.url.rsplit("/", 1)[1]

@@ -91,17 +91,33 @@ def test_admin_edits_a_rule_and_award_follows(forum, session, make_user, make_ap
     session.rollback()
 
 
-def test_moderator_verifies_from_the_admin_queue(forum, session, make_user, make_api, balance):
+def test_moderator_verifies_from_the_admin_queue(app, forum, session, make_user, make_api, balance):
+    from goldcoin.auth.models import User
+    from goldcoin.community.eas import upload_ea
+    from tests.reports.helpers import STATEMENT, raw
+
     author, moderator = make_user(), make_user(role="moderator")
-    ea = ExpertAdvisor(author_id=author.id, name="Grid", file_name="x.ex4", original_name="x.ex4", symbol="EURUSD",
-                       timeframe="H1", period="2024", net_profit=Decimal("1"), profit_factor=Decimal("1.2"),
-                       max_drawdown_pct=Decimal("5"), trades=10, win_rate=Decimal("50"))
-    session.add(ea)
+    typed = ExpertAdvisor(author_id=author.id, name="Grid", file_name="x.ex4", original_name="x.ex4", symbol="EURUSD",
+                          timeframe="H1", period="2024", net_profit=Decimal("1"), profit_factor=Decimal("1.2"),
+                          max_drawdown_pct=Decimal("5"), trades=10, win_rate=Decimal("50"))
+    session.add(typed)
+    read = upload_ea(session, session.get(User, author.id), app.config["UPLOAD_FOLDER"], name="Scalper",
+                     description="", file_name="s.ex4", file_data=b"\x00", timeframe="M5",
+                     report_name="DetailedStatement.htm", report_data=raw(STATEMENT))
     session.commit()
-    ea_id = ea.id
+    ids = [str(typed.id), str(read.id)]
     session.rollback()
-    admin_action(make_api(moderator.username), "ea_queue", "verify", [str(ea_id)])
+    api = make_api(moderator.username)
+    page = api.get("/admin/ea_queue/").get_data(as_text=True)
+    assert "machine-read mt4_statement · checks passed" in page and "PF 6.80 · DD 2.59 %" in page
+    assert "no report (figures typed; override needed)" in page
+    admin_action(api, "ea_queue", "verify", ids)
+    # The machine-read one pays; the typed one needs an override, given on the queue page.
     assert balance(author) == 50
+    session.expire_all()
+    assert (session.get(ExpertAdvisor, int(ids[0])).status, session.get(ExpertAdvisor, int(ids[1])).status) == (
+        "pending", "verified")
+    session.rollback()
 
 
 def test_booster_banner_shows_while_active(client, session):

@@ -1,4 +1,5 @@
-"""EA library: upload, verification pays +50 once, files only through a view."""
+"""EA library: upload, verification pays +50 once, files only through a view.
+(The proof of performance, read from the report: test_ea_performance.py.)"""
 import io
 import os
 
@@ -8,6 +9,8 @@ from goldcoin.community.models import ExpertAdvisor
 from goldcoin.earning.settings import set_setting
 from goldcoin.ledger.models import Transfer
 
+from tests.reports.helpers import STATEMENT, raw
+
 from .conftest import form_post
 
 PERFORMANCE = dict(name="TrendRider v2", description="Trend follower", symbol="eurusd", timeframe="H1",
@@ -15,11 +18,13 @@ PERFORMANCE = dict(name="TrendRider v2", description="Trend follower", symbol="e
                    max_drawdown_pct="12.5", trades="312", win_rate="61.2", price_coins="0")
 
 
-def upload(api, file_name="trendrider.ex4", content=b"\x00EA-BINARY", report=None, **overrides):
-    data = dict(PERFORMANCE, **overrides)
+def upload(api, file_name="trendrider.ex4", content=b"\x00EA-BINARY", report=None, report_name="report.htm",
+           **overrides):
+    """POST the upload form; `report` (bytes) is attached as `report_name`."""
+    data = {k: v for k, v in dict(PERFORMANCE, **overrides).items() if v is not None}
     data["file"] = (io.BytesIO(content), file_name)
     if report:
-        data["report"] = (io.BytesIO(report), "report.htm")
+        data["report"] = (io.BytesIO(report), report_name)
     return api.client.post("/community/eas/new", data=data, headers={"X-CSRFToken": api.csrf},
                            content_type="multipart/form-data")
 
@@ -35,10 +40,11 @@ def only_ea(session):
 
 def test_upload_verify_pays_fifty_once(app, forum, session, make_user, make_api, balance):
     author, moderator, reader = make_user(), make_user(role="moderator"), make_user()
-    response = upload(make_api(author.username), report=b"<html>tester report</html>")
+    response = upload(make_api(author.username), report=raw(STATEMENT), report_name="DetailedStatement.htm")
     assert response.status_code == 302, response.get_data(as_text=True)
     ea = only_ea(session)
-    assert (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status) == ("EURUSD", "1523.40", "1.85", 312, "pending")
+    # The report's figures, not the typed ones.
+    assert (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status) == ("eurgbpi", "54.68", "6.80", 112, "pending")
     stored = os.path.join(app.config["UPLOAD_FOLDER"], "eas", ea.file_name)
     assert os.path.isfile(stored) and "static" not in stored
     # not listed nor downloadable by others before verification
@@ -60,6 +66,12 @@ def test_upload_verify_pays_fifty_once(app, forum, session, make_user, make_api,
     report = reader_api.get(f"/community/eas/{ea.id}/report")
     assert report.status_code == 200 and "attachment" in report.headers["Content-Disposition"]
     assert "TrendRider v2" in reader_api.get("/community/eas").get_data(as_text=True)
+
+
+def test_typed_figures_stand_without_a_report(forum, session, make_user, make_api):
+    upload(make_api(make_user().username))
+    ea = only_ea(session)
+    assert (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status) == ("EURUSD", "1523.40", "1.85", 312, "pending")
 
 
 def test_reject_with_reason_pays_nothing(forum, session, make_user, make_api, balance):
@@ -88,7 +100,7 @@ def test_paid_eas_are_not_downloadable_without_buying(forum, session, make_user,
     author, moderator, reader = make_user(), make_user(role="moderator"), make_user()
     upload(make_api(author.username), price_coins="30")
     ea = only_ea(session)
-    form_post(make_api(moderator.username), f"/community/eas/{ea.id}/verify")
+    form_post(make_api(moderator.username), f"/community/eas/{ea.id}/verify", override_reason="Known author")
     assert make_api(reader.username).get(f"/community/eas/{ea.id}/download").status_code == 403
     assert make_api(moderator.username).get(f"/community/eas/{ea.id}/download").status_code == 200
     assert make_api().get(f"/community/eas/{ea.id}/download").status_code == 302  # to the login page
