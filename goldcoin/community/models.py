@@ -179,7 +179,7 @@ class EAPerformance(db.Model):
     # A verification without a machine-read report (also in the audit log).
     override_reason: Mapped[str | None] = mapped_column(String(255))
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     ea = relationship(ExpertAdvisor, backref=backref("performance", uselist=False))
 
@@ -199,7 +199,7 @@ class PaidReport(db.Model):
     # "trades:<fingerprint>" for a machine-read report, "file:<sha256>" otherwise.
     key: Mapped[str] = mapped_column(String(72), primary_key=True)
     ea_id: Mapped[int] = mapped_column(ForeignKey("expert_advisors.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 OPEN, AWARDED, REFUNDED = BountyStatus.OPEN, BountyStatus.AWARDED, BountyStatus.REFUNDED

@@ -1,7 +1,7 @@
 """EA proof of performance: the report read at upload, and the reports paid for
 
 Revision ID: 0510
-Revises: 0400
+Revises: 0500
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0510'
-down_revision = '0400'
+down_revision = '0500'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """member login sessions (logout ends the session and remember-me cookies)
 
 Revision ID: 0550
-Revises: 0500
+Revises: 0510
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0550"
-down_revision = "0500"
+down_revision = "0510"
 branch_labels = None
 depends_on = None
 
