@@ -251,7 +251,7 @@ def naive_hot_correctness(url, workers, hot, first, last, seconds):
 def ours_hot_correctness(url, workers, first, last, seconds):
     """The same K-spends experiment through our ledger."""
     cost, k = 7, 50
-    from goldcoin.ledger import InsufficientFunds, transfer
+    from goldcoin.ledger import transfer
 
     engine = create_engine(sa_url(url))
     with Session(bind=engine) as s:

@@ -14,6 +14,7 @@ subscriber receives) on the same Redis. Needs Redis at REDIS_URL.
 import argparse
 import asyncio
 import os
+import random
 import resource
 import sqlite3
 import statistics  # noqa: F401
@@ -22,7 +23,6 @@ import tempfile
 import threading
 import time
 import uuid
-import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +119,7 @@ def post_and_time(app, uids, samples, received):
     rng = random.Random(3)
     out = []
     with app.app_context():
-        for i in range(samples):
+        for _ in range(samples):
             uid = rng.choice(uids)
             event = received[uid] = [threading.Event(), None]
             adjust_balance(db.session, uid, 1, reason="bench", key=f"bench:{uuid.uuid4().hex}")

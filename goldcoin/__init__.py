@@ -48,8 +48,21 @@ def create_app(config=None):
 def _init_domains(app):
     """Every domain registers its blueprints, API routes, admin views, CLI
     commands and after-commit subscribers with the app."""
-    from . import (admin, cli, community, discourse, earning, leaderboard, ledger, members, notifications, ops,
-                   payments, realtime, store)
+    from . import (
+        admin,
+        cli,
+        community,
+        discourse,
+        earning,
+        leaderboard,
+        ledger,
+        members,
+        notifications,
+        ops,
+        payments,
+        realtime,
+        store,
+    )
     from .core import api, errors, hardening, transaction
 
     transaction.init_app(app)  # first: its after_request runs last, after every other hook

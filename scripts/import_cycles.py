@@ -20,8 +20,9 @@ edges = defaultdict(set)
 for path in root.rglob("*.py"):
     rel = path.with_suffix("").relative_to(root.parent)
     mod = ".".join(rel.parts)
-    if mod.endswith(".__init__"): mod = mod[:-9]; is_pkg=True
-    else: is_pkg=False
+    is_pkg = mod.endswith(".__init__")
+    if is_pkg:
+        mod = mod[: -len(".__init__")]
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
         targets = []

@@ -1,6 +1,5 @@
 """Headers that protect every page, input no view is handed, and rate limits
 that survive a Redis outage."""
-import re
 import socket
 
 import pytest

@@ -1,13 +1,14 @@
 """The ledger as worked examples: each test reads like an accounting scenario."""
 import pytest
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import IntegrityError
 
-from goldcoin.aftercommit import subscribe, _subscribers
+from goldcoin.aftercommit import _subscribers, subscribe
 from goldcoin.ledger import (
     MINT,
     SINK,
-    AlreadyReversed,
     Account,
+    AlreadyReversed,
     IdempotencyConflict,
     InsufficientFunds,
     LedgerError,
@@ -154,7 +155,7 @@ def test_adjustments_give_and_take_through_the_adjustments_account(session, app,
 
 def test_the_database_refuses_a_negative_wallet_even_without_the_ledger(session, wallets):
     alice, _ = wallets
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):  # the CHECK constraint, on both databases
         session.execute(text("UPDATE accounts SET balance = -1 WHERE id = :id"), {"id": alice})
         session.flush()
     session.rollback()

@@ -33,7 +33,8 @@ def test_forms_without_a_csrf_token_are_refused(client):
 def test_login_redirects_to_next_but_never_off_site(client, make_user):
     make_user("alice")
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    r = client.post("/login?next=//evil.example/steal", data={"csrf_token": token, "username": "alice", "password": "password123"})
+    credentials = {"csrf_token": token, "username": "alice", "password": "password123"}
+    r = client.post("/login?next=//evil.example/steal", data=credentials)
     assert r.headers["Location"] == "/profile"
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/profile").get_data(as_text=True))})
     token = csrf_from(client.get("/login").get_data(as_text=True))

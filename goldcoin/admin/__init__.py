@@ -14,8 +14,10 @@ def init_app(app):
     Domains add their views after this; `finish` closes the menu."""
     from goldcoin.core.cli import add_commands
 
-    from . import api  # noqa: F401 - adds /api/v1/admin/adjustments and reversals
-    from . import views
+    from . import (
+        api,  # noqa: F401 - adds /api/v1/admin/adjustments and reversals
+        views,
+    )
     from .cli import COMMANDS
     from .dashboard import DashboardIndexView
 

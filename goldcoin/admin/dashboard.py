@@ -4,9 +4,8 @@ from flask import current_app, jsonify, request
 from flask_admin import expose
 from flask_login import current_user
 
-from goldcoin.extensions import db
-
 from goldcoin.core.admin import SecureBaseView, SecureIndexView
+from goldcoin.extensions import db
 
 from . import economy
 

@@ -112,7 +112,9 @@ def _earn_movements(since=None, until=None):
         .where(dst.kind == WALLET, *common)
     )
     debits = (
-        select(Transfer.from_account_id.label("account_id"), Transfer.kind, (-Transfer.amount).label("amount"), Transfer.created_at)
+        select(
+            Transfer.from_account_id.label("account_id"), Transfer.kind, (-Transfer.amount).label("amount"), Transfer.created_at
+        )
         .join(src, src.id == Transfer.from_account_id)
         .where(src.kind == WALLET, *common)
     )

@@ -4,16 +4,16 @@ its `init_app` (`register_admin(site, db)`)."""
 import uuid
 
 from flask import flash, make_response, redirect, request, url_for
-from markupsafe import Markup
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 
 from goldcoin.auth.models import ROLES, ApiToken, User
-from goldcoin.auth.service import create_token, revoke_token, TOKEN_SCOPES
+from goldcoin.auth.service import TOKEN_SCOPES, create_token, revoke_token
 from goldcoin.core import audit
 from goldcoin.core.admin import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id
 from goldcoin.core.audit import AdminAction

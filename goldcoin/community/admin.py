@@ -2,8 +2,8 @@
 verification queue (moderators allowed) and posts."""
 from flask import flash
 from flask_admin.actions import action
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.validators import NumberRange, Optional
 

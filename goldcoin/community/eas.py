@@ -12,8 +12,8 @@ from goldcoin.core.audit import record
 from goldcoin.earning import AwardResult, award
 from goldcoin.earning.settings import get_int
 from goldcoin.ledger import InsufficientFunds
-from goldcoin.store.purchases import buy_item
 from goldcoin.ledger.models import utcnow
+from goldcoin.store.purchases import buy_item
 
 from . import performance
 from .models import REJECTED, VERIFIED, ExpertAdvisor, PaidReport

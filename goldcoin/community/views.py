@@ -3,22 +3,32 @@ redirects; a refusal returns to `refusal_goes_to` with its message (see
 goldcoin.core.errors), and the request boundary commits."""
 import os
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from goldcoin.core.errors import refusal_goes_to
 from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
-from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
 
 from . import bounties, challenges, eas, performance, service
 from .chart import balance_chart
 from .errors import CommunityError
-from .models import (PENDING, VERIFIED, Bounty, Challenge, ChallengeEntry, EAPerformance, ExpertAdvisor, Post, Section,
-                     Thread, Vote)
+from .models import (
+    PENDING,
+    VERIFIED,
+    Bounty,
+    Challenge,
+    ChallengeEntry,
+    EAPerformance,
+    ExpertAdvisor,
+    Post,
+    Section,
+    Thread,
+    Vote,
+)
 from .permissions import may_download_ea, may_post_commercial, may_start_bounty
 
 bp = Blueprint("community", __name__, url_prefix="/community")
@@ -53,7 +63,9 @@ def index():
         "community/index.html",
         sections=service.sections(db.session),
         counts=counts,
-        open_bounties=db.session.scalars(select(Bounty).where(Bounty.status == "open").order_by(Bounty.id.desc()).limit(10)).all(),
+        open_bounties=db.session.scalars(
+            select(Bounty).where(Bounty.status == "open").order_by(Bounty.id.desc()).limit(10)
+        ).all(),
         challenges=db.session.scalars(select(Challenge).order_by(Challenge.id.desc()).limit(5)).all(),
     )
 
@@ -94,7 +106,8 @@ def thread(thread_id):
     return render_template(
         "community/thread.html", thread=th, posts=posts, votes=votes, mine=mine, bounty=bounty,
         first_id=posts[0].id if posts else None,
-        can_reply=current_user.is_authenticated and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
+        can_reply=current_user.is_authenticated
+        and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
         can_bounty=current_user.is_authenticated and may_start_bounty(db.session, current_user),
     )
 
@@ -230,7 +243,8 @@ def ea_new():
 
 def _visible_ea(ea_id):
     ea = _get(ExpertAdvisor, ea_id)
-    if ea.status != VERIFIED and not (current_user.is_authenticated and (current_user.id == ea.author_id or current_user.is_moderator)):
+    mine = current_user.is_authenticated and (current_user.id == ea.author_id or current_user.is_moderator)
+    if ea.status != VERIFIED and not mine:
         abort(404)
     return ea
 
@@ -335,10 +349,17 @@ def challenge_list():
 @bp.get("/challenges/<int:challenge_id>")
 def challenge_detail(challenge_id):
     ch = _get(Challenge, challenge_id)
-    entries = db.session.scalars(select(ChallengeEntry).where(ChallengeEntry.challenge_id == ch.id).order_by(ChallengeEntry.id)).all()
+    entries = db.session.scalars(
+        select(ChallengeEntry).where(ChallengeEntry.challenge_id == ch.id).order_by(ChallengeEntry.id)
+    ).all()
     my_posts, my_eas = [], []
     if current_user.is_authenticated:
-        my_posts = db.session.scalars(select(Post).where(Post.author_id == current_user.id, Post.removed_at.is_(None)).order_by(Post.id.desc()).limit(30)).all()
+        my_posts = db.session.scalars(
+            select(Post)
+            .where(Post.author_id == current_user.id, Post.removed_at.is_(None))
+            .order_by(Post.id.desc())
+            .limit(30)
+        ).all()
         my_eas = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.author_id == current_user.id)).all()
     return render_template("community/challenge.html", challenge=ch, entries=entries, my_posts=my_posts, my_eas=my_eas)
 

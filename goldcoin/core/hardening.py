@@ -18,7 +18,6 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import is_api_request
 
-
 INT64_MAX = 2**63 - 1
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
+
 # _username_for is the events API's own naming rule (safe characters, unique):
 # reused, not copied, so a forum member is named the same whichever door they came in by.
 from goldcoin.earning.events import _username_for, member_for

@@ -23,8 +23,8 @@ from goldcoin.core.time import utcnow
 
 from . import deletions, likes, members, solutions
 from .errors import ForgedDelivery, MalformedDelivery, NotConfigured, OtherForum
-from .outcome import Outcome
 from .models import DiscourseEvent
+from .outcome import Outcome
 from .settings import delivery_instance, honours, instance_url
 from .signature import webhook_is_authentic
 

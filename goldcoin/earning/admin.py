@@ -67,6 +67,8 @@ def register_admin(site, db):
     site.add_view(RuleView(EarningRule, db, name="Rules", endpoint="earning_rules", category="Earning"))
     site.add_view(SettingView(EarningSetting, db, name="Settings", endpoint="earning_settings", category="Earning"))
     site.add_view(CampaignView(BoosterCampaign, db, name="Booster campaigns", endpoint="booster_campaigns", category="Earning"))
-    site.add_view(PersonalBoosterView(PersonalBooster, db, name="Personal boosters", endpoint="personal_boosters", category="Earning"))
+    site.add_view(
+        PersonalBoosterView(PersonalBooster, db, name="Personal boosters", endpoint="personal_boosters", category="Earning")
+    )
     site.add_view(ReferralView(Referral, db, name="Referrals", endpoint="referrals", category="Earning"))
     site.add_view(EventView(ExternalEvent, db, name="Forum events", endpoint="forum_events", category="Earning"))

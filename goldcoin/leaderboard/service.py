@@ -79,8 +79,12 @@ def _board_query(session, key):
     earn = Transfer.kind.startswith(EARNED_KIND_PREFIX)
     if start is not None:
         earn = earn & (Transfer.created_at >= start) & (Transfer.created_at < end)
-    credits = select(Transfer.to_account_id.label("account_id"), Transfer.amount.label("amount"), Transfer.id.label("tid")).where(earn)
-    debits = select(Transfer.from_account_id.label("account_id"), (-Transfer.amount).label("amount"), Transfer.id.label("tid")).where(earn)
+    credits = select(
+        Transfer.to_account_id.label("account_id"), Transfer.amount.label("amount"), Transfer.id.label("tid")
+    ).where(earn)
+    debits = select(
+        Transfer.from_account_id.label("account_id"), (-Transfer.amount).label("amount"), Transfer.id.label("tid")
+    ).where(earn)
     moves = credits.union_all(debits).subquery()
     per_account = (
         select(

@@ -1,10 +1,9 @@
 """What every page's header shows."""
 from flask_login import current_user
+from sqlalchemy import select
 
 from goldcoin.extensions import db
 from goldcoin.ledger.models import Account
-from sqlalchemy import select
-
 
 NAV = [
     ("Community", "community.index"),

@@ -2,10 +2,11 @@
 import csv
 import io
 
-from goldcoin.ledger import balance_of, history, wallet_id
-from goldcoin.ledger.service import signed_amount
-from goldcoin.ledger.models import Transfer
 from sqlalchemy import select
+
+from goldcoin.ledger import balance_of, history, wallet_id
+from goldcoin.ledger.models import Transfer
+from goldcoin.ledger.service import signed_amount
 
 CHART_POINTS = 200
 

@@ -6,14 +6,15 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from goldcoin.auth.models import User
 from goldcoin.auth.errors import AuthError
+from goldcoin.auth.models import User
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
-from goldcoin.security import log_in_member, log_out_member
 from goldcoin.leaderboard import top_earners
 from goldcoin.ledger import history, wallet_id
+from goldcoin.security import log_in_member, log_out_member
+
 from .history import balance_series, history_csv
 from .service import member_summary
 

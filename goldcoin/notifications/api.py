@@ -1,5 +1,6 @@
 """Notifications in the JSON API (API.md: /api/v1/me/notifications)."""
 from flask_login import current_user
+
 from goldcoin.core.api import MEMBER, bp, doc
 from goldcoin.core.schemas import Bool, Int, List, MaxLength, Nested, Schema, Text, column_max
 from goldcoin.extensions import db

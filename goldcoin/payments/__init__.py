@@ -9,8 +9,11 @@ def init_app(app):
     from goldcoin.core.cli import add_commands
     from goldcoin.extensions import db
 
-    from . import api  # noqa: F401 - adds the recharge routes to /api/v1
-    from . import providers, settings
+    from . import (
+        api,  # noqa: F401 - adds the recharge routes to /api/v1
+        providers,
+        settings,
+    )
     from .admin import register_admin
     from .cli import COMMANDS
     from .views import bp

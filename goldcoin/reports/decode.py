@@ -128,7 +128,7 @@ def _legacy(data):
     # code pages MetaTrader writes.
     best = charset_normalizer.from_bytes(data[:262144], cp_isolation=CODE_PAGES).best()
     chosen = best.encoding if best is not None else None
-    for hits, name, text in scored:
+    for _hits, name, text in scored:
         if name == chosen:
             return text, name
     return scored[0][2], scored[0][1]

@@ -66,7 +66,8 @@ class RewardView(SecureModelView):
 
     @action("export_json", "Export JSON")
     def action_export_json(self, ids):
-        rewards = db.session.scalars(select(Reward).where(Reward.id.in_([int(i) for i in ids])).order_by(Reward.sort_order, Reward.id))
+        chosen = [int(i) for i in ids]
+        rewards = db.session.scalars(select(Reward).where(Reward.id.in_(chosen)).order_by(Reward.sort_order, Reward.id))
         return _json_download({"rewards": [reward_json(r) for r in rewards]}, "rewards.json")
 
     @expose("/export.json")

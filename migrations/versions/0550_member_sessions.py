@@ -3,8 +3,8 @@
 Revision ID: 0550
 Revises: 0510
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0550"
 down_revision = "0510"

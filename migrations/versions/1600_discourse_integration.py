@@ -6,9 +6,8 @@ Revises: 0550
 Create Date: 2026-12-01 22:29:23.080311
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1600'

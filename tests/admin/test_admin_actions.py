@@ -6,9 +6,9 @@ import io
 
 from sqlalchemy import select
 
+from goldcoin.auth.models import ApiToken, User
 from goldcoin.core.admin import SecureModelView
 from goldcoin.core.audit import AdminAction
-from goldcoin.auth.models import ApiToken, User
 from goldcoin.ledger import ADJUSTMENTS, reconcile, system_account_id, wallet_id
 from goldcoin.ledger.models import Account, Transfer
 
@@ -212,7 +212,7 @@ def test_every_model_view_audits_create_edit_delete(app, make_user, make_page_cl
 
 
 def test_csv_export_matches_the_transfers_table(admin_page, make_user, session):
-    alice = make_user("alice", coins=100)
+    make_user("alice", coins=100)
     bob = make_user("bob", coins=50)
     for amount in (7, -3, 12):
         form = adjust_form(admin_page)
@@ -224,7 +224,7 @@ def test_csv_export_matches_the_transfers_table(admin_page, make_user, session):
     session.expire_all()
     table = session.scalars(select(Transfer).order_by(Transfer.id.desc())).all()
     assert len(rows) == len(table) == 5
-    for row, t in zip(rows, table):
+    for row, t in zip(rows, table, strict=True):
         assert int(row["Id"]) == t.id
         assert int(row["Amount"]) == t.amount
         assert row["Kind"] == t.kind and row["Memo"] == t.memo

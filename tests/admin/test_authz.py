@@ -44,7 +44,7 @@ def test_anonymous_users_are_sent_to_login(app, make_page_client):
     anonymous = make_page_client()
     rules = admin_rules(app)
     assert len(rules) > 40
-    for view, url, method in rules:
+    for _view, url, method in rules:
         r = call(anonymous, url, method)
         assert r.status_code == 302 and "/login" in r.headers["Location"], (url, method, r.status_code)
 
@@ -52,7 +52,7 @@ def test_anonymous_users_are_sent_to_login(app, make_page_client):
 def test_members_are_refused_everywhere(app, make_user, make_page_client):
     make_user("plain")
     member = make_page_client("plain")
-    for view, url, method in admin_rules(app):
+    for _view, url, method in admin_rules(app):
         r = call(member, url, method)
         assert r.status_code == 403, (url, method, r.status_code)
 

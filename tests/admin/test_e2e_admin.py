@@ -14,7 +14,6 @@ from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
 
-
 @pytest.fixture(scope="module")
 def prepared_database(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('admin-e2e') / 'admin.db'}"

@@ -15,7 +15,6 @@ from tests.support.browser import chromium_page
 from tests.support.server import login_session, running_server
 
 
-
 @pytest.fixture
 def demo_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser.db'}"

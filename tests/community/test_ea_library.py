@@ -8,7 +8,6 @@ from sqlalchemy import select
 from goldcoin.community.models import ExpertAdvisor
 from goldcoin.earning.settings import set_setting
 from goldcoin.ledger.models import Transfer
-
 from tests.reports.helpers import STATEMENT, raw
 
 from .conftest import form_post
@@ -44,7 +43,8 @@ def test_upload_verify_pays_fifty_once(app, forum, session, make_user, make_api,
     assert response.status_code == 302, response.get_data(as_text=True)
     ea = only_ea(session)
     # The report's figures, not the typed ones.
-    assert (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status) == ("eurgbpi", "54.68", "6.80", 112, "pending")
+    figures = (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status)
+    assert figures == ("eurgbpi", "54.68", "6.80", 112, "pending")
     stored = os.path.join(app.config["UPLOAD_FOLDER"], "eas", ea.file_name)
     assert os.path.isfile(stored) and "static" not in stored
     # not listed nor downloadable by others before verification
@@ -71,7 +71,8 @@ def test_upload_verify_pays_fifty_once(app, forum, session, make_user, make_api,
 def test_typed_figures_stand_without_a_report(forum, session, make_user, make_api):
     upload(make_api(make_user().username))
     ea = only_ea(session)
-    assert (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status) == ("EURUSD", "1523.40", "1.85", 312, "pending")
+    figures = (ea.symbol, str(ea.net_profit), str(ea.profit_factor), ea.trades, ea.status)
+    assert figures == ("EURUSD", "1523.40", "1.85", 312, "pending")
 
 
 def test_reject_with_reason_pays_nothing(forum, session, make_user, make_api, balance):

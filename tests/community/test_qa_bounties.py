@@ -12,7 +12,6 @@ from goldcoin.community import bounties
 from goldcoin.community.models import Bounty, Post, Thread
 from goldcoin.community.service import CommunityError
 from goldcoin.earning.settings import set_setting
-from goldcoin.extensions import db
 from goldcoin.ledger import ESCROW, balance_of, system_account_id
 from goldcoin.ledger.models import Transfer, utcnow
 

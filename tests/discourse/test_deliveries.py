@@ -7,7 +7,7 @@ from goldcoin.auth.models import User
 from goldcoin.discourse.models import DiscourseConfig
 from goldcoin.earning.models import Referral
 from goldcoin.extensions import db
-from tests.discourse.forum import SECRET, Forum, ago, post, sign, client_sender, user
+from tests.discourse.forum import SECRET, Forum, ago, client_sender, post, sign, user
 
 
 def test_ping_answers_200_and_is_recorded(forum, books):

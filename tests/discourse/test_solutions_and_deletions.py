@@ -1,7 +1,7 @@
 """discourse-solved's accepted/unaccepted answers, and deleted posts and
 topics clawing back what they earned."""
-from goldcoin.ledger.adjustments import adjust_balance
 from goldcoin.extensions import db
+from goldcoin.ledger.adjustments import adjust_balance
 from tests.discourse.forum import post, topic
 
 ASKER = (20, "asker_ben")

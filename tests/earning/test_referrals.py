@@ -29,8 +29,9 @@ def test_register_page_records_referrer_from_link(client, session, make_user):
     session.commit()
     page = client.get(f"/register?ref={code}")
     assert code in page.get_data(as_text=True)
-    from flask_wtf.csrf import generate_csrf  # noqa: F401
     import re
+
+    from flask_wtf.csrf import generate_csrf  # noqa: F401
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
     response = client.post(f"/register?ref={code}", data={"csrf_token": token, "username": "linkjoiner",
                                                           "email": "lj@example.com", "password": "password123",

@@ -1,1 +1,1 @@
-from tests.community.conftest import forum, form_post  # noqa: F401  (shared fixtures)
+from tests.community.conftest import form_post, forum  # noqa: F401  (shared fixtures)

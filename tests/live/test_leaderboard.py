@@ -110,7 +110,7 @@ def test_redis_index_follows_transfers_and_equals_sql(redis_app, make_user):
     app = redis_app
     users = [make_user(f"usr{i}") for i in range(6)]
     amounts = [30, 10, 30, 5, 10, 30]
-    for i, (u, n) in enumerate(zip(users, amounts)):
+    for i, (u, n) in enumerate(zip(users, amounts, strict=True)):
         earn(app, u.id, n, f"k{i}")
     ids = earn(app, users[3].id, 25, "k-extra")  # u3 reaches 30 last
     with app.app_context():

@@ -226,8 +226,10 @@ def test_events_from_another_process_reach_only_their_member(stack):
         "from goldcoin.aftercommit import queue_event\n"
         "app = create_app()\n"
         "with app.app_context():\n"
-        f"    queue_event(db.session, 'order_status_changed', {{'order_id': 6, 'user_id': {uid + 1000}, 'status': 'failed', 'coins': 1}})\n"
-        f"    queue_event(db.session, 'notification_created', {{'id': 9, 'user_id': {uid}, 'text': 'hi <b>', 'url': '/history'}})\n"
+        "    queue_event(db.session, 'order_status_changed',"
+        f" {{'order_id': 6, 'user_id': {uid + 1000}, 'status': 'failed', 'coins': 1}})\n"
+        "    queue_event(db.session, 'notification_created',"
+        f" {{'id': 9, 'user_id': {uid}, 'text': 'hi <b>', 'url': '/history'}})\n"
         "    db.session.commit()\n"
     )
     env = dict(stack["env"], GOLDCOIN_ASYNC_MODE="threading")

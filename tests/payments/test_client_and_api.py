@@ -8,12 +8,11 @@ import requests
 from sqlalchemy import select
 
 from goldcoin.extensions import db
-from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.ledger.models import utcnow
-from goldcoin.payments.providers.coinpayments_legacy import CoinPaymentsClient, CoinPaymentsError, sign
 from goldcoin.payments.models import BonusTier, IpnRecord, RechargeOrder
+from goldcoin.payments.providers.coinpayments_legacy import CoinPaymentsClient, CoinPaymentsError, sign
 
-from .conftest import KEYS, package_id
+from .conftest import KEYS
 from .test_ipn import balance, order_row, place_order, recharge_transfers
 
 VECTOR_BODY = "currency=BTC&version=1&cmd=get_callback_address&key=your_api_public_key&format=json"

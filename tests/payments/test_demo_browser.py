@@ -11,7 +11,6 @@ from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
 
-
 @pytest.fixture
 def demo_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"

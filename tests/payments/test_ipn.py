@@ -9,8 +9,8 @@ from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.ledger.models import Transfer
 from goldcoin.notifications.models import Notification
-from goldcoin.payments.providers.coinpayments_legacy import sign
 from goldcoin.payments.models import IpnRecord, RechargeOrder
+from goldcoin.payments.providers.coinpayments_legacy import sign
 
 from .conftest import KEYS, package_id
 

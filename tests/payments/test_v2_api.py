@@ -14,8 +14,7 @@ from goldcoin import create_app
 from goldcoin.core.audit import AdminAction
 from goldcoin.extensions import db
 from goldcoin.payments.models import PaymentCurrency
-from goldcoin.payments.providers.coinpayments_v2 import (DEFAULT_API_URL, CoinPaymentsV2Client, CoinPaymentsV2Error,
-                                                          sign)
+from goldcoin.payments.providers.coinpayments_v2 import DEFAULT_API_URL, CoinPaymentsV2Client, CoinPaymentsV2Error, sign
 from goldcoin.payments.simulator.v2 import InvoicePlatform
 
 from .conftest import V2_KEYS, package_id

@@ -64,7 +64,6 @@ def test_mt4_tester_edited():
     assert read_report(synth.mt4_tester("fr").encode("cp1252")).warning_codes == []
     assert codes(synth.mt4_tester("fr", net="500.00").encode("cp1252")) == [
         "net_profit_mismatch", "final_balance_mismatch"]
-    f = synth.figures()
     balances = [f"{Decimal(10000) + i:.2f}" for i in range(1, 6)]
     assert codes(synth.mt4_tester("ru", balances=balances).encode("cp1251")) == ["final_balance_mismatch"]
 

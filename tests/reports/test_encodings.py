@@ -4,7 +4,7 @@ import pytest
 
 from goldcoin.reports import fingerprint, read_report
 from tests.reports import synth
-from tests.reports.helpers import HISTORY_BG, STATEMENT, ZVER_GBP, raw, report, text
+from tests.reports.helpers import HISTORY_BG, STATEMENT, ZVER_GBP, report, text
 
 
 def figures(rep):

@@ -13,7 +13,6 @@ from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
 
-
 @pytest.fixture
 def store_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser.db'}"

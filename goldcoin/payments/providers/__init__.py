@@ -7,8 +7,7 @@ The interface is in `base.py`. Adding a provider is one module that subclasses
 `notify_path`, by default `/ipn/<name>`.
 """
 from ..errors import UnknownProvider
-from .base import (Incoming, NewPayment, Notification, PaymentRequest, PaymentStatus, Provider, ProviderCurrency,
-                   Trail)
+from .base import Incoming, NewPayment, Notification, PaymentRequest, PaymentStatus, Provider, ProviderCurrency, Trail
 from .coinpayments_legacy import CoinPaymentsLegacy
 from .coinpayments_v2 import CoinPaymentsV2
 

@@ -16,7 +16,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .buyer import BuyerActions, fmt, sign
-from .coins import RATES, TIMEOUT, address as _address
+from .coins import RATES, TIMEOUT
+from .coins import address as _address
 from .v2 import InvoicePlatform
 
 
@@ -215,7 +216,8 @@ class Simulator(BuyerActions):
 <style>body{{font:15px system-ui;max-width:720px;margin:2rem auto}}button{{margin:.3rem;padding:.6rem 1rem}}</style></head>
 <body id="simulator-checkout"><h1>CoinPayments simulator</h1>
 <p>Local stand-in for CoinPayments (demo only). No real money moves.</p>
-<p>Pay <strong id="sim-amount">{e(fmt(tx.amount2))} {e(tx.currency2)}</strong> to <code id="sim-address">{e(tx.address)}</code></p>
+<p>Pay <strong id="sim-amount">{e(fmt(tx.amount2))} {e(tx.currency2)}</strong>
+to <code id="sim-address">{e(tx.address)}</code></p>
 <p>Price: {e(fmt(tx.amount1))} {e(tx.currency1)} · {e(tx.fields.get('item_name', ''))}</p>
 <p>Status: <strong id="sim-status">{tx.status} {e(tx.status_text)}</strong></p>
 <form method="post" action="{e(txn_id)}/pay"><button id="sim-pay-full">Pay in full</button></form>

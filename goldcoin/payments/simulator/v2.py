@@ -22,7 +22,8 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
 from .buyer import fmt
-from .coins import RATES, TIMEOUT, address as _address
+from .coins import RATES, TIMEOUT
+from .coins import address as _address
 from .v2_buyer import InvoiceBuyerActions
 
 # The simulator's currency list: (id, symbol, name, type, required confirmations).
