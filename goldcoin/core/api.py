@@ -12,10 +12,10 @@ they take and answer:
     def create_adjustment(data): ...
 
 A route added with the plain decorator alone (`@bp.get(...)`; today the
-recharge routes of payments) is in the document with its path but without
-shapes, and its body is read by hand (`core.parse`): give it `@doc`,
-`@bp.arguments` and `@bp.response` like the others, `id_in_path(...)` for
-the ids in its path, then drop it from AWAITING_SCHEMAS in tests/test_openapi.py.
+report parser's multipart upload and the EA's JSON) is in the document with
+its path but without shapes: give it `@doc`, `@bp.arguments` and
+`@bp.response` like the others, `id_in_path(...)` for the ids in its path,
+then drop it from AWAITING_SCHEMAS in tests/test_openapi.py.
 
 A body, query or header that does not fit its schema is a 400 `bad_request`
 in the API.md error shape, answered by the one handler in `core.errors`
