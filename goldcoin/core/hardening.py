@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from .errors import is_api_request
+from .schemas import bad_text_reason
 
 INT64_MAX = 2**63 - 1
 
@@ -29,18 +30,6 @@ class Int64Converter(IntegerConverter):
         if number > INT64_MAX:
             raise BadRequest(f"{value[:30]} is too large for an id.")
         return number
-
-
-def _has_bad_characters(text):
-    if "\x00" in text:
-        return True
-    # A lone surrogate (from %ED%A0%80-like bytes decoded with surrogateescape,
-    # or \ud800 in JSON) cannot be encoded; refuse it here, not in the database.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _refuse_bad_characters():
@@ -63,7 +52,7 @@ def _refuse_bad_characters():
 
 def _check(candidates):
     for text in candidates:
-        if _has_bad_characters(text):
+        if bad_text_reason(text):
             # A plain 400 (not a refused form): JSON under /api, the error page elsewhere.
             raise BadRequest("The request contains a NUL or an invalid character.")
 

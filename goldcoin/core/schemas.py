@@ -74,7 +74,7 @@ def one_of(choices):
     return validate.OneOf(choices, error="must be one of {choices}.")
 
 
-def _refuse_bad_text(text):
+def bad_text_reason(text):
     """The reason a string is refused, or None. PostgreSQL cannot store a NUL,
     and a lone surrogate cannot be encoded as UTF-8 (it would fail later, as
     a 500)."""
@@ -140,7 +140,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        problem = _refuse_bad_text(value)
+        problem = bad_text_reason(value)
         if problem:
             raise ma.ValidationError(problem)
         value = value.strip()
@@ -287,13 +287,13 @@ def parse_json_body(raw, max_depth):
                 problem = _too_deep(max_depth)
             elif isinstance(value, dict):
                 for key, item in value.items():
-                    if _refuse_bad_text(key):
-                        raise ApiError("bad_request", f"A key in the JSON body {_refuse_bad_text(key)}")
+                    if bad_text_reason(key):
+                        raise ApiError("bad_request", f"A key in the JSON body {bad_text_reason(key)}")
                     stack.append((item, depth + 1, (*parts, key)))
             else:
                 stack.extend((item, depth + 1, (*parts, n)) for n, item in enumerate(value))
         elif isinstance(value, str):
-            problem = _refuse_bad_text(value)
+            problem = bad_text_reason(value)
         elif isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
             problem = f"must be between {INT64_MIN} and {INT64_MAX}."
         if problem:

@@ -17,6 +17,8 @@ an optional field that cannot be read is treated as absent.
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+from goldcoin.core.schemas import bad_text_reason
+
 from .errors import MalformedDelivery
 
 _BIGINT = 2**63
@@ -67,21 +69,9 @@ def _optional_int(data, name):
     return value
 
 
-def _has_bad_characters(text):
-    # PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded:
-    # either would turn a bad delivery into a 500.
-    if "\x00" in text:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _name(data, name, what, max_length=60):
     value = data.get(name)
-    if not isinstance(value, str) or not value.strip() or len(value) > max_length or _has_bad_characters(value):
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length or bad_text_reason(value):
         raise MalformedDelivery(
             f"'{what}.{name}' is required and must be a non-empty string of at most {max_length} characters.")
     return value.strip()
