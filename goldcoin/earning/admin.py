@@ -1,13 +1,13 @@
 """Admin views: earning rules, settings, booster campaigns, personal boosters."""
 from flask_admin import expose
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db as _db
 
 from .models import BoosterCampaign, EarningRule, EarningSetting, ExternalEvent, PersonalBooster, Referral
 from .service import ensure_default_rules
-from .settings import DEFAULTS
+from .settings import DEFAULTS, check_setting
 
 
 class RuleView(SecureModelView):
@@ -39,8 +39,11 @@ class SettingView(SecureModelView):
     column_descriptions = {"key": "One of: " + ", ".join(sorted(DEFAULTS))}
 
     def on_model_change(self, form, model, is_created):
-        if model.key not in DEFAULTS:
-            raise ValueError(f"Unknown setting; use one of {', '.join(sorted(DEFAULTS))}")
+        # A ValidationError is shown on the form (Flask-Admin flashes it) and nothing is saved.
+        problem = check_setting(model.key or "", model.value or "")
+        if problem:
+            raise ValidationError(f"{model.key}: {problem}")
+        model.value = model.value.strip()
 
 
 class CampaignView(SecureModelView):
