@@ -52,6 +52,7 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    EA_UPLOAD_RATE_LIMIT = os.environ.get("GOLDCOIN_EA_UPLOAD_RATE_LIMIT", "10 per hour")
     # Where uploaded files live: outside static/, served only through views.
     UPLOAD_FOLDER = os.environ.get("GOLDCOIN_UPLOAD_FOLDER")  # default: instance/uploads
     GOLDCOIN_PAYMENT_SIMULATOR = _bool("GOLDCOIN_PAYMENT_SIMULATOR", False)
