@@ -50,7 +50,10 @@ class Config:
     # Fail-open would let a Redis outage switch brute-force protection off.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
-    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")  # sign-ups, forum sign-in
+    # Failed logins, shared by /login and /api/v1/auth/login (goldcoin/auth/login_limits.py).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
+    LOGIN_IP_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_IP_RATE_LIMIT", "30 per 15 minutes")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     EA_UPLOAD_RATE_LIMIT = os.environ.get("GOLDCOIN_EA_UPLOAD_RATE_LIMIT", "10 per hour")
     # Where uploaded files live: outside static/, served only through views.
