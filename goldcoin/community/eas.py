@@ -23,7 +23,8 @@ from .uploads import stage_file
 
 EA_EXTENSIONS = (".ex4", ".ex5", ".mq4", ".mq5", ".zip")
 # Compiled EAs and MQL sources have no registered media type of their own.
-_CONTENT_TYPES = {".zip": "application/zip", ".mq4": "text/plain; charset=utf-8", ".mq5": "text/plain; charset=utf-8"}
+# (Flask adds "; charset=utf-8" to a text/* type itself: naming it here sent it twice.)
+_CONTENT_TYPES = {".zip": "application/zip", ".mq4": "text/plain", ".mq5": "text/plain"}
 
 
 def content_type(filename):
