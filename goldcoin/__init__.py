@@ -110,9 +110,10 @@ def _init_extensions(app):
         cors_allowed_origins=None,
     )
 
-    from . import security
+    from . import i18n, security
 
     security.init_app(app)
+    i18n.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
