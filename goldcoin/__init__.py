@@ -98,6 +98,9 @@ def _init_extensions(app):
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     limiter.init_app(app)
+    # Flask-SocketIO keeps the previous app's message queue in server_options when
+    # this one has none: an app without Redis must not publish through another's.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["GOLDCOIN_ASYNC_MODE"],
@@ -107,9 +110,10 @@ def _init_extensions(app):
         cors_allowed_origins=None,
     )
 
-    from . import security
+    from . import i18n, security
 
     security.init_app(app)
+    i18n.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -65,6 +65,10 @@ class Config:
     GOLDCOIN_TRUSTED_PROXIES = int(os.environ.get("GOLDCOIN_TRUSTED_PROXIES", "0"))
     # Discourse (docs/discourse.md): the forum's base URL (the admin's setting,
     # when set, wins), the webhook secret and the DiscourseConnect secret.
+    # The language of a visitor whose browser names none we have (en, zh_CN),
+    # and the time zone of a member who chose none (an IANA name).
+    GOLDCOIN_DEFAULT_LOCALE = os.environ.get("GOLDCOIN_DEFAULT_LOCALE", "en")
+    GOLDCOIN_DEFAULT_TIMEZONE = os.environ.get("GOLDCOIN_DEFAULT_TIMEZONE", "UTC")
     DISCOURSE_URL = os.environ.get("DISCOURSE_URL", "")
     DISCOURSE_WEBHOOK_SECRET = os.environ.get("DISCOURSE_WEBHOOK_SECRET", "")
     DISCOURSE_CONNECT_SECRET = os.environ.get("DISCOURSE_CONNECT_SECRET", "")
