@@ -6,6 +6,7 @@ only that one moves coins.
 """
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -56,7 +57,7 @@ def start_bounty(session, user, thread, amount, days=None, now=None):
     except IntegrityError:
         # Started concurrently: the other request's row (one per thread) won
         # and moved the coins; this one moved none (its savepoint is gone).
-        raise CommunityError("This question already has a bounty.", "conflict") from None
+        raise CommunityError(_("This question already has a bounty."), "conflict") from None
     return bounty
 
 

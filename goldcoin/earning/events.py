@@ -9,6 +9,7 @@ import re
 import secrets
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from marshmallow import INCLUDE, ValidationError, validates_schema
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -127,8 +128,8 @@ def check_event_amount(session, event):
         return
     ceiling = get_int(session, event_max_key(event["type"]))
     if amount > ceiling:
-        raise EventError(f"'amount' must be at most {ceiling} for a {event['type']} event "
-                         f"(the setting {event_max_key(event['type'])}).")
+        raise EventError(_("'amount' must be at most %(ceiling)s for a %(type)s event (the setting %(setting)s).",
+                           ceiling=ceiling, type=event["type"], setting=event_max_key(event["type"])))
 
 
 def process_event(session, event, now=None):
