@@ -1,7 +1,7 @@
 """Email outbox: emails are kept until sent, and retried
 
 Revision ID: 2000
-Revises: 1600
+Revises: 1800
 Create Date: 2026-12-02 01:20:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '2000'
-down_revision = '1600'
+down_revision = '1800'
 branch_labels = None
 depends_on = None
 
