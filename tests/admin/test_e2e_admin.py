@@ -44,7 +44,7 @@ def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
         page.fill("#description", "A month in the signal room.")
         page.fill("#cost", "75")
         page.select_option("#kind", "group", force=True)  # select2 hides the native select
-        page.fill("#code", "signals")
+        page.fill("#code", "vip")
         page.fill("#duration_days", "30")
         page.click("input[type=submit][value=Save]")
         page.wait_for_selector("text=Record was successfully created")
