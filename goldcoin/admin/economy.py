@@ -1,26 +1,24 @@
 """Economy figures for the admin dashboard, computed from the ledger.
 
 Plain SQLAlchemy (a session in, numbers out), so tests and CLI can call them.
-Definitions (all net of reversals, which keep the kind and run the other way):
-- minted:  coins earned from activity, kind `earn.*`, as they reach member
-           wallets (credits minus clawbacks);
-- sold:    coins bought, kind `recharge`, as they reach member wallets;
-- sunk:    coins spent into the `sink` account (store), minus refunds out of it;
-- circulating supply: the sum of all member wallets.
+Minted, sold, sunk, escrowed and circulating are defined by the ledger's
+accounts in .supply. Earnings per member and rule (top earners, alerts) are
+transfers of kind `earn.*` as they reach or leave member wallets.
 Days are UTC calendar days.
 """
 from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import aliased
 
 from goldcoin.auth.models import User
-from goldcoin.ledger import SINK, reconcile, system_account_id
+from goldcoin.ledger import reconcile
 from goldcoin.ledger.models import WALLET, Account, Transfer, utcnow
 
+from . import supply
+
 EARN_PREFIX = "earn."
-RECHARGE = "recharge"
 ALERT_TRAILING_DAYS = 7
 
 
@@ -43,59 +41,29 @@ def today_utc():
 
 
 def daily_flows(session, days=30, today=None):
-    """{"days": [...], "minted": [...], "sold": [...], "sunk": [...]} for the
-    last `days` UTC days ending `today` (every day present, zeros included)."""
+    """{"days": [...], "minted": [...], "sold": [...], "sunk": [...], "escrowed": [...]}
+    for the last `days` UTC days ending `today` (every day present, zeros
+    included); each figure as defined in .supply."""
     today = today or today_utc()
     first = today - timedelta(days=days - 1)
-    sink = system_account_id(session, SINK)
-    src, dst = aliased(Account), aliased(Account)
-    earned = Transfer.kind.startswith(EARN_PREFIX)
-    bought = Transfer.kind == RECHARGE
-
-    def wallet_signed(condition):
-        return func.coalesce(
-            func.sum(
-                case(
-                    (and_(condition, dst.kind == WALLET, src.kind != WALLET), Transfer.amount),
-                    (and_(condition, src.kind == WALLET, dst.kind != WALLET), -Transfer.amount),
-                    else_=literal(0),
-                )
-            ),
-            0,
-        )
-
-    sunk = func.coalesce(
-        func.sum(
-            case(
-                (Transfer.to_account_id == sink, Transfer.amount),
-                (Transfer.from_account_id == sink, -Transfer.amount),
-                else_=literal(0),
-            )
-        ),
-        0,
-    )
+    columns = supply.figure_columns(session)
     day = _day(session, Transfer.created_at).label("day")
     rows = session.execute(
-        select(day, wallet_signed(earned), wallet_signed(bought), sunk)
+        select(day, *columns.values())
         .select_from(Transfer)
-        .join(src, src.id == Transfer.from_account_id)
-        .join(dst, dst.id == Transfer.to_account_id)
         .where(Transfer.created_at >= _start_of(first))
         .where(Transfer.created_at < _start_of(today + timedelta(days=1)))
         .group_by(day)
     ).all()
-    by_day = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+    by_day = {r[0]: dict(zip(columns, (int(v) for v in r[1:]), strict=True)) for r in rows}
     labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
-    return {
-        "days": labels,
-        "minted": [by_day.get(d, (0, 0, 0))[0] for d in labels],
-        "sold": [by_day.get(d, (0, 0, 0))[1] for d in labels],
-        "sunk": [by_day.get(d, (0, 0, 0))[2] for d in labels],
-    }
+    out = {"days": labels}
+    for name in columns:
+        out[name] = [by_day.get(d, {}).get(name, 0) for d in labels]
+    return out
 
 
-def circulating_supply(session):
-    return int(session.scalar(select(func.coalesce(func.sum(Account.balance), 0)).where(Account.kind == WALLET)))
+circulating_supply = supply.circulating_supply
 
 
 def _earn_movements(since=None, until=None):
@@ -204,7 +172,8 @@ def dashboard_data(session, days=30, today=None, ratio=3.0, min_coins=50):
     today = today or today_utc()
     data = daily_flows(session, days=days, today=today)
     data.update(
-        circulating=circulating_supply(session),
+        circulating=supply.circulating_supply(session),
+        totals=supply.totals(session),
         top_earners=top_earners(session, days=days, today=today),
         alerts=earning_alerts(session, today=today, ratio=ratio, min_coins=min_coins),
         pending_orders=pending_orders(session),
