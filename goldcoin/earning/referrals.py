@@ -12,12 +12,19 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.auth.models import User
 from goldcoin.core.time import utc
 
 from .models import Referral, ReferralCode
 from .service import award, get_rule
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_MILESTONE_WORDS = {"first_contribution": "first contribution", "first_topup": "first top-up"}
+
+
+def _name(session, user_id):
+    """A member's username, for the memos other members read."""
+    return session.scalar(select(User.username).where(User.id == user_id)) or "a member"
 
 
 def referral_code_for(session, user_id):
@@ -81,7 +88,7 @@ def _milestone(session, referee_id, milestone, now):
         referral.referrer_id,
         "referral",
         object_key=f"referee:{referee_id}",
-        memo=f"Referral milestone: member #{referee_id} ({milestone})",
+        memo=f"Referral reward: {_name(session, referee_id)} made their {_MILESTONE_WORDS.get(milestone, milestone)}",
         reference=f"user:{referee_id}",
         now=now,
     )
@@ -115,7 +122,7 @@ def on_recharge_completed(session, user_id, order_id, coins, now=None):
         "affiliate",
         object_key=f"order:{order_id}",
         amount=share,
-        memo=f"Affiliate share of order #{order_id} by member #{user_id}",
+        memo=f"Affiliate share: {_name(session, user_id)} topped up {int(coins)} coins",
         reference=f"order:{order_id}",
         now=now,
     )

@@ -96,7 +96,7 @@ SETTINGS = {s.key: s for s in (
             "After expiry with no award: refund the owner, or award the top-voted answer (else refund).",
             choices=("refund", "top_voted")),
     Setting("ea_max_upload_bytes", "integer", str(5 * 1024 * 1024), "Largest EA file a member can upload (bytes).",
-            minimum=1024, maximum=512 * 1024 * 1024),
+            minimum=1, maximum=512 * 1024 * 1024),
     Setting("referral_min_topup_coins", "integer", "100",
             "A referred member's first top-up pays the referrer's milestone reward only from this many coins, "
             "so a sock account's token top-up pays nothing.", minimum=0, maximum=10**9),

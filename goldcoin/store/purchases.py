@@ -52,13 +52,15 @@ def may_download(session, user_id, item_key, *, seller_id, price, premium=False,
     return not premium and price == 0
 
 
-def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent=None):
+def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent=None, title=None):
     """Buy `item_key` once; returns the Purchase (the existing one on a second call).
 
     The buyer pays `price`: the author's share to the seller's wallet, the
     rest to `sink` (see the module's rounding rule), both transfers and the
     purchase record in one savepoint, or nothing (InsufficientFunds).
     Buying your own item, or a free one, records a purchase of 0 coins.
+    `title` names the item in the members' histories (the memo of both
+    transfers; the buyer reads "Bought <title>", the author "Sale: <title>").
     """
     percent = DEFAULT_AUTHOR_SHARE_PERCENT if author_share_percent is None else author_share_percent
     if not item_key or len(item_key) > 80:
@@ -94,7 +96,7 @@ def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent
                     accounts.append(seller_wallet)
                 lock_accounts(session, accounts)
                 base = f"purchase:{buyer_id}:{item_key}"
-                memo = f"Bought {item_key}"
+                memo = (title or item_key)[:255]
                 if author_part:
                     transfer(session, buyer_wallet, seller_wallet, author_part, kind=PURCHASE_KIND,
                              key=base + ":author", memo=memo, reference=item_key, actor_id=buyer_id)

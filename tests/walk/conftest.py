@@ -2,6 +2,7 @@
 import pytest
 
 from tests.admin.conftest import admin_page, make_page_client  # noqa: F401
+from tests.community.conftest import forum  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
