@@ -8,18 +8,20 @@ Days are UTC calendar days.
 """
 from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
+from decimal import Decimal
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import aliased
 
 from goldcoin.auth.models import User
+from goldcoin.core.time import utc
+from goldcoin.earning.settings import get_decimal, get_int
 from goldcoin.ledger import reconcile
 from goldcoin.ledger.models import WALLET, Account, Transfer, utcnow
 
 from . import supply
 
 EARN_PREFIX = "earn."
-ALERT_TRAILING_DAYS = 7
 
 
 def _day(session, column):
@@ -107,43 +109,59 @@ def top_earners(session, days=30, limit=10, today=None):
     return [{"user_id": r[0], "username": r[1], "earned": int(r[2])} for r in rows]
 
 
-def earning_alerts(session, today=None, ratio=3.0, min_coins=50):
+def earning_alerts(session, today=None, ratio=None, min_coins=None, baseline_days=None):
     """Possible farming: a member's, or a rule's (kind's), net earnings today
-    against its average over the 7 days before. Alert when today is at least
-    `min_coins` and more than `ratio` times that average (a first day with no
-    history alerts once it reaches `min_coins`)."""
+    against a baseline: its daily average over the `baseline_days` before.
+
+    An alert needs today >= `min_coins` and today > `ratio` x the baseline.
+    Without a full baseline period - a member younger than it, or every
+    member and rule while the install itself is (its first transfer) - an
+    average of nothing says nothing, so the bar is `ratio` x `min_coins`
+    instead: a fresh install does not flag every member who earned a little.
+    Defaults: the farming_* settings."""
     today = today or today_utc()
-    first = today - timedelta(days=ALERT_TRAILING_DAYS)
+    ratio = Decimal(str(ratio)) if ratio is not None else get_decimal(session, "farming_ratio")
+    min_coins = min_coins if min_coins is not None else get_int(session, "farming_min_coins")
+    baseline_days = baseline_days or get_int(session, "farming_baseline_days")
+    first = today - timedelta(days=baseline_days)
     moves = _earn_movements(since=_start_of(first), until=_start_of(today + timedelta(days=1)))
     day = _day(session, moves.c.created_at).label("day")
     rows = session.execute(
-        select(Account.user_id, User.username, moves.c.kind, day, func.sum(moves.c.amount))
+        select(Account.user_id, User.username, User.created_at, moves.c.kind, day, func.sum(moves.c.amount))
         .select_from(moves)
         .join(Account, Account.id == moves.c.account_id)
         .join(User, User.id == Account.user_id)
-        .group_by(Account.user_id, User.username, moves.c.kind, day)
+        .group_by(Account.user_id, User.username, User.created_at, moves.c.kind, day)
     ).all()
+    baseline_start = _start_of(first)
+    first_transfer = session.scalar(select(func.min(Transfer.created_at)))
+    install_has_baseline = first_transfer is not None and utc(first_transfer) <= baseline_start
     today_key = today.isoformat()
-    per_member = defaultdict(lambda: [0, 0])  # (user_id, username) -> [today, trailing]
-    per_kind = defaultdict(lambda: [0, 0])
-    for user_id, username, kind, d, amount in rows:
+    per_member = defaultdict(lambda: [0, 0, False])  # (user_id, username) -> [today, trailing, has baseline]
+    per_kind = defaultdict(lambda: [0, 0, install_has_baseline])
+    for user_id, username, created_at, kind, d, amount in rows:
         slot = 0 if d == today_key else 1
-        per_member[(user_id, username)][slot] += int(amount)
+        member = per_member[(user_id, username)]
+        member[slot] += int(amount)
+        member[2] = install_has_baseline and utc(created_at) <= baseline_start
         per_kind[kind][slot] += int(amount)
 
-    def judge(today_amount, trailing):
-        average = trailing / ALERT_TRAILING_DAYS
-        return today_amount >= min_coins and today_amount > ratio * average, round(average, 2)
+    def judge(today_amount, trailing, has_baseline):
+        average = Decimal(trailing) / baseline_days
+        bar = ratio * average if has_baseline else ratio * min_coins
+        return today_amount >= min_coins and today_amount > bar, round(float(average), 2), has_baseline
 
     alerts = []
-    for (user_id, username), (now, trailing) in sorted(per_member.items()):
-        hit, average = judge(now, trailing)
+    for (user_id, username), (now, trailing, based) in sorted(per_member.items()):
+        hit, average, based = judge(now, trailing, based)
         if hit:
-            alerts.append({"scope": "member", "user_id": user_id, "username": username, "today": now, "average": average})
-    for kind, (now, trailing) in sorted(per_kind.items()):
-        hit, average = judge(now, trailing)
+            alerts.append({"scope": "member", "user_id": user_id, "username": username, "today": now,
+                           "average": average if based else None, "baseline_days": baseline_days})
+    for kind, (now, trailing, based) in sorted(per_kind.items()):
+        hit, average, based = judge(now, trailing, based)
         if hit:
-            alerts.append({"scope": "rule", "kind": kind, "today": now, "average": average})
+            alerts.append({"scope": "rule", "kind": kind, "today": now, "average": average if based else None,
+                           "baseline_days": baseline_days})
     return alerts
 
 
@@ -168,7 +186,7 @@ def reconcile_status(session):
     return {"ok": report.ok, "lines": list(report.lines())}
 
 
-def dashboard_data(session, days=30, today=None, ratio=3.0, min_coins=50):
+def dashboard_data(session, days=30, today=None, ratio=None, min_coins=None):
     today = today or today_utc()
     data = daily_flows(session, days=days, today=today)
     data.update(

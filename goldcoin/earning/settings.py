@@ -100,18 +100,16 @@ SETTINGS = {s.key: s for s in (
     Setting("referral_min_topup_coins", "integer", "100",
             "A referred member's first top-up pays the referrer's milestone reward only from this many coins, "
             "so a sock account's token top-up pays nothing.", minimum=0, maximum=10**9),
-    Setting("farming_min_events", "integer", "10",
-            "Farming alert: a member is flagged only with at least this many earnings in the last day.",
-            minimum=1, maximum=10**6),
     Setting("farming_min_coins", "integer", "200",
-            "Farming alert: a member is flagged only with at least this many coins earned in the last day.",
+            "Farming alert: a member (or rule) is flagged only with at least this many coins earned today.",
             minimum=1, maximum=10**9),
     Setting("farming_baseline_days", "integer", "7",
-            "Farming alert: a member is compared with their own daily average over this many days before the "
-            "last; without that much history (a fresh install, a new member) nobody is flagged.",
+            "Farming alert: today is compared with the daily average over this many days before it. A member "
+            "younger than that (or any member on an install younger than that) has no baseline yet: they are "
+            "flagged only from farming_ratio x farming_min_coins.",
             minimum=1, maximum=365),
     Setting("farming_ratio", "decimal", "5",
-            "Farming alert: the last day's earnings must be this many times the member's daily baseline.",
+            "Farming alert: today's earnings must be more than this many times the daily baseline.",
             minimum=Decimal(1), maximum=Decimal(1000)),
 )}
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from goldcoin.auth.models import User
+from goldcoin.earning.settings import set_setting
 from goldcoin.extensions import db
 from goldcoin.ledger import MINT, SALES, SINK, reverse, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import Account, Transfer
@@ -120,7 +121,12 @@ def test_dashboard_figures_equal_sums_from_the_ledger(economy, admin_page, sessi
     assert f'id="fig-circulating">{data["circulating"]}<' in page
 
 
-def test_alerts_flag_a_jump_in_a_members_and_a_rules_earnings(economy, admin_page):
+def test_alerts_flag_a_jump_in_a_members_and_a_rules_earnings(app, economy, admin_page):
+    with app.app_context():  # members with a baseline (older than its 7 days), the thresholds of this story
+        db.session.execute(update(User).values(created_at=datetime.now(timezone.utc) - timedelta(days=30)))
+        set_setting(db.session, "farming_ratio", "3")
+        set_setting(db.session, "farming_min_coins", "50")
+        db.session.commit()
     alerts = admin_page.get("/admin/dashboard/data.json").get_json()["alerts"]
     members = {a["username"]: a for a in alerts if a["scope"] == "member"}
     rules = {a["kind"]: a for a in alerts if a["scope"] == "rule"}
