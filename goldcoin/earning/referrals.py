@@ -17,6 +17,7 @@ from goldcoin.core.time import utc
 
 from .models import Referral, ReferralCode
 from .service import award, get_rule
+from .settings import get_int
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _MILESTONE_WORDS = {"first_contribution": "first contribution", "first_topup": "first top-up"}
@@ -102,7 +103,8 @@ def on_contribution(session, user_id, now=None):
 def on_recharge_completed(session, user_id, order_id, coins, now=None):
     """A top-up of `coins` by `user_id` completed (order `order_id`).
 
-    Pays the referrer's milestone (once per referee) and the affiliate share
+    Pays the referrer's milestone (once per referee, from a top-up of at least
+    `referral_min_topup_coins`) and the affiliate share
     (once per order). Idempotent: calling it again for the order pays nothing.
     Returns the affiliate AwardResult, or None when the member was not referred.
     """
@@ -110,7 +112,10 @@ def on_recharge_completed(session, user_id, order_id, coins, now=None):
     referral = referral_of(session, user_id)
     if referral is None:
         return None
-    _milestone(session, user_id, "first_topup", now)
+    # A token top-up (a sock account's 22 coins) does not reach the milestone;
+    # a later top-up of the minimum still can.
+    if int(coins) >= get_int(session, "referral_min_topup_coins"):
+        _milestone(session, user_id, "first_topup", now)
     rule = get_rule(session, "affiliate")
     window = timedelta(days=rule.window_days or 0)
     if now > referral.created_at + window:
