@@ -38,8 +38,10 @@ def owns_item(session, user_id, item_key):
 def may_download(session, user_id, item_key, *, seller_id, price, premium=False, now=None):
     """The download decision for an EA or other paid item.
 
-    Free and not premium: everyone logged in. The author: always. Premium:
-    `content_access` holders (without paying). Priced: whoever bought it.
+    Free and not premium: everyone logged in. The author: always. Free and
+    premium: `content_access` holders. Priced: whoever bought it - premium or
+    not, a Premium Access holder pays a priced EA too, so its author is paid
+    (Premium Access opens the premium EAs that have no price).
     """
     if user_id is None:
         return False
@@ -47,7 +49,7 @@ def may_download(session, user_id, item_key, *, seller_id, price, premium=False,
         return True
     if owns_item(session, user_id, item_key):
         return True
-    if premium and has_content_access(session, user_id, now=now):
+    if premium and price == 0 and has_content_access(session, user_id, now=now):
         return True
     return not premium and price == 0
 

@@ -305,7 +305,8 @@ def import_rewards(session, document):
 
 SEED = [
     dict(slug="premium-ea-access", name="Premium EA Access", cost=100, kind="content_access", duration_days=30,
-         description="Unlock access to exclusive EAs: download premium EAs and read exclusive content for 30 days.",
+         description="Unlock access to exclusive EAs: download the free premium EAs and read exclusive content for 30 days "
+                     "(a priced EA is paid by every member, so its author is paid).",
          sort_order=10),
     dict(slug="vip-group", name="VIP Group Access", cost=150, kind="group", code="vip", duration_days=30,
          description="Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name.",
