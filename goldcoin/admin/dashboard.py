@@ -1,6 +1,6 @@
 """The admin index (the economy dashboard) and its JSON data; the charts are
 drawn in the browser by static/js/admin-dashboard.js."""
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_admin import expose
 from flask_login import current_user
 
@@ -21,12 +21,8 @@ def _days():
 
 
 def dashboard_figures():
-    return economy.dashboard_data(
-        db.session,
-        days=_days(),
-        ratio=float(current_app.config.get("GOLDCOIN_ALERT_RATIO", 3.0)),
-        min_coins=int(current_app.config.get("GOLDCOIN_ALERT_MIN_COINS", 50)),
-    )
+    # The alert thresholds are the farming_* settings (Earning > Settings).
+    return economy.dashboard_data(db.session, days=_days())
 
 
 class DashboardIndexView(SecureIndexView):

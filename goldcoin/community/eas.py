@@ -243,7 +243,7 @@ def reject_ea(session, moderator, ea, reason):
 def buy_ea(session, buyer, ea):
     """The member buys a priced EA once; the author gets their share."""
     try:
-        return buy_item(session, buyer.id, ea_item_key(ea), ea.author_id, ea.price_coins)
+        return buy_item(session, buyer.id, ea_item_key(ea), ea.author_id, ea.price_coins, title=f"EA {ea.name}")
     except InsufficientFunds:
         raise CommunityError(
             f"{ea.name} costs {ea.price_coins} coins, more than you have. Top up on the Recharge page.",

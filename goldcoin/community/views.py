@@ -44,6 +44,14 @@ def _booster_banner():
     return {"active_boosters": campaigns}
 
 
+@bp.context_processor
+def _ea_rules():
+    # The upload form and the EA page state the price rule with the author's share.
+    from goldcoin.store.purchases import DEFAULT_AUTHOR_SHARE_PERCENT
+
+    return {"author_share": DEFAULT_AUTHOR_SHARE_PERCENT}
+
+
 def _done(message, target, ok=True):
     flash(message, "success" if ok else "info")
     return redirect(target)

@@ -1,5 +1,6 @@
 """Admin views: earning rules, settings, booster campaigns, personal boosters."""
 from flask_admin import expose
+from wtforms import SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
@@ -7,7 +8,7 @@ from goldcoin.extensions import db as _db
 
 from .models import BoosterCampaign, EarningRule, EarningSetting, ExternalEvent, PersonalBooster, Referral
 from .service import ensure_default_rules
-from .settings import DEFAULTS, check_setting
+from .settings import SETTINGS, stored_values
 
 
 class RuleView(SecureModelView):
@@ -33,17 +34,37 @@ class RuleView(SecureModelView):
         return super().index_view()
 
 
+def _check_setting_value(form, field):
+    """The value must parse as its key's type; it is stored normalized ("yes" -> "true")."""
+    setting = SETTINGS.get(form.key.data)
+    if setting is None:
+        raise ValidationError("Choose one of the known settings.")
+    try:
+        field.data = setting.normalize(field.data or "")
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 class SettingView(SecureModelView):
+    """Every known key is listed with its type, default and meaning under the
+    stored rows; a row's value is checked against its key's type on entry."""
+
     column_list = ("key", "value")
     form_columns = ("key", "value")
-    column_descriptions = {"key": "One of: " + ", ".join(sorted(DEFAULTS))}
+    form_overrides = {"key": SelectField}
+    form_args = {
+        "key": {"choices": sorted(SETTINGS)},
+        "value": {"validators": [_check_setting_value]},
+    }
+    column_descriptions = {"key": "A known setting (the table below says what each means)",
+                           "value": "Checked against the setting's type when saved"}
+    list_template = "admin/earning_settings_list.html"
 
-    def on_model_change(self, form, model, is_created):
-        # A ValidationError is shown on the form (Flask-Admin flashes it) and nothing is saved.
-        problem = check_setting(model.key or "", model.value or "")
-        if problem:
-            raise ValidationError(f"{model.key}: {problem}")
-        model.value = model.value.strip()
+    def render(self, template, **kwargs):
+        if template == self.list_template:
+            stored = stored_values(_db.session)
+            kwargs["known_settings"] = [(SETTINGS[key], stored.get(key)) for key in sorted(SETTINGS)]
+        return super().render(template, **kwargs)
 
 
 class CampaignView(SecureModelView):

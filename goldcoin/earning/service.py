@@ -91,12 +91,21 @@ def active_campaigns(session, now=None):
     return [c for c in rows if c.starts_at <= now < c.ends_at]
 
 
+# Rewards for what another member did (signing up, topping up): a booster
+# would multiply a sock account's top-up into the referrer's wallet, so
+# neither campaigns nor personal boosters apply to them.
+UNBOOSTED_RULES = ("referral", "affiliate")
+
+
 def multiplier_for(session, user_id, rule_code, now=None):
-    """The multiplier an award of `rule_code` to this member gets at `now`.
+    """The multiplier an award of `rule_code` to this member gets at `now`
+    (1 for UNBOOSTED_RULES).
 
     Several campaigns do not stack (the largest applies), nor do several
     personal boosters; global x personal is capped at `max_multiplier`.
     """
+    if rule_code in UNBOOSTED_RULES:
+        return Decimal(1)
     now = utc(now)
     campaign = max((c.multiplier for c in active_campaigns(session, now) if c.applies_to(rule_code)), default=Decimal(1))
     personal_rows = session.scalars(select(PersonalBooster).where(PersonalBooster.user_id == user_id)).all()

@@ -1,13 +1,20 @@
-"""Named settings of the economy, stored in `earning_settings` with defaults here.
+"""Named settings of the economy, stored in `earning_settings` as text, each
+with a type, a default and a meaning here.
 
-Every setting has a check (`check_setting`): an admin's typo must be refused
-where it is typed, not turn every award that reads it into an error.
+A value is checked where it is entered (the admin form and set_setting call
+`parse`), so members never meet a value their code cannot read; a row that
+predates the check and does not parse reads as the default (and is logged)
+rather than failing a member's request.
 """
+import logging
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
 from .models import EarningSetting
+
+log = logging.getLogger(__name__)
 
 # The most any one forum event may pay, whatever its type's setting says (the
 # size of the largest admin adjustment), and the largest multiplier an admin
@@ -27,99 +34,162 @@ def event_max_key(event_type):
     return f"event_max.{event_type}"
 
 
-DEFAULTS = {
-    # Boosters: the product of global and personal multipliers never exceeds this.
-    "max_multiplier": "3",
-    # Votes count toward the quality threshold only from accounts at least this old...
-    "vote_min_account_age_hours": "24",
-    # ...and (when true) with some activity of their own: a post, or an earned coin.
-    "vote_requires_activity": "true",
-    "bounty_min": "10",
-    "bounty_max": "5000",
-    "bounty_days": "7",
-    # After expiry with no award: "refund" or "top_voted" (auto-award, else refund).
-    "bounty_expiry_policy": "refund",
-    "ea_max_upload_bytes": str(5 * 1024 * 1024),
-    # The most one forum event of each type may pay (POST /api/v1/events).
-    **{event_max_key(t): str(v) for t, v in _EVENT_MAX_DEFAULTS.items()},
-}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
-def _integer(low, high):
-    def check(value):
-        try:
-            number = int(value.strip())
-        except ValueError:
-            return "must be a whole number"
-        if not low <= number <= high:
-            return f"must be between {low} and {high}"
-        return None
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: str  # "integer", "decimal", "boolean" or "choice"
+    default: str
+    meaning: str
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    choices: tuple = ()
 
-    return check
+    def parse(self, raw):
+        """The typed value of `raw`, or ValueError saying what is expected."""
+        text = str(raw).strip()
+        if self.type == "boolean":
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError(f"{self.key} is true or false.")
+        if self.type == "choice":
+            if text not in self.choices:
+                raise ValueError(f"{self.key} is one of: {', '.join(self.choices)}.")
+            return text
+        if self.type == "integer":
+            if not text.lstrip("-").isdigit():
+                raise ValueError(f"{self.key} is a whole number{self._range()}.")
+            value = int(text)
+        else:
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite():
+                raise ValueError(f"{self.key} is a number{self._range()}.")
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            raise ValueError(f"{self.key} is a {'whole ' if self.type == 'integer' else ''}number{self._range()}.")
+        return value
+
+    def normalize(self, raw):
+        """The text stored for `raw` (checked)."""
+        value = self.parse(raw)
+        if self.type == "boolean":
+            return "true" if value else "false"
+        return str(value)
+
+    def _range(self):
+        if self.minimum is not None and self.maximum is not None:
+            return f" from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f" of at least {self.minimum}"
+        return ""
+
+    @property
+    def type_label(self):
+        if self.type == "choice":
+            return "one of " + ", ".join(self.choices)
+        return self.type + self._range()
 
 
-def _multiplier(value):
-    try:
-        number = Decimal(value.strip())
-    except InvalidOperation:
-        return "must be a number"
-    if not number.is_finite() or not 1 <= number <= MULTIPLIER_CEILING:
-        return f"must be between 1 and {MULTIPLIER_CEILING}"
-    return None
+SETTINGS = {s.key: s for s in (
+    Setting("max_multiplier", "decimal", "3",
+            "Boosters: the product of global and personal multipliers never exceeds this.",
+            minimum=Decimal(1), maximum=Decimal(MULTIPLIER_CEILING)),
+    Setting("vote_min_account_age_hours", "integer", "24",
+            "Votes count toward a post's quality threshold only from accounts at least this many hours old.",
+            minimum=0, maximum=24 * 365),
+    Setting("vote_requires_activity", "boolean", "true",
+            "When true, votes count only from voters with some activity of their own: a post, or an earned coin."),
+    Setting("bounty_min", "integer", "10", "The smallest bounty a member can put on a question (coins).",
+            minimum=1, maximum=10**9),
+    Setting("bounty_max", "integer", "5000", "The largest bounty a member can put on a question (coins).",
+            minimum=1, maximum=10**9),
+    Setting("bounty_days", "integer", "7", "Days a bounty stays open before it expires.", minimum=1, maximum=365),
+    Setting("bounty_expiry_policy", "choice", "refund",
+            "After expiry with no award: refund the owner, or award the top-voted answer (else refund).",
+            choices=("refund", "top_voted")),
+    Setting("ea_max_upload_bytes", "integer", str(5 * 1024 * 1024), "Largest EA file a member can upload (bytes).",
+            minimum=1, maximum=512 * 1024 * 1024),
+    Setting("referral_min_topup_coins", "integer", "100",
+            "A referred member's first top-up pays the referrer's milestone reward only from this many coins, "
+            "so a sock account's token top-up pays nothing.", minimum=0, maximum=10**9),
+    Setting("farming_min_coins", "integer", "200",
+            "Farming alert: a member (or rule) is flagged only with at least this many coins earned today.",
+            minimum=1, maximum=10**9),
+    Setting("farming_baseline_days", "integer", "7",
+            "Farming alert: today is compared with the daily average over this many days before it. A member "
+            "younger than that (or any member on an install younger than that) has no baseline yet: they are "
+            "flagged only from farming_ratio x farming_min_coins.",
+            minimum=1, maximum=365),
+    Setting("farming_ratio", "decimal", "5",
+            "Farming alert: today's earnings must be more than this many times the daily baseline.",
+            minimum=Decimal(1), maximum=Decimal(1000)),
+    *(Setting(event_max_key(kind), "integer", str(most),
+              f"The most one forum event {kind} may pay (POST /api/v1/events); a larger amount is refused.",
+              minimum=0, maximum=EVENT_AMOUNT_CEILING) for kind, most in _EVENT_MAX_DEFAULTS.items()),
+)}
 
-
-def _choice(*allowed):
-    return lambda value: None if value.strip() in allowed else f"must be one of {', '.join(allowed)}"
-
-
-_CHECKS = {
-    "max_multiplier": _multiplier,
-    "vote_min_account_age_hours": _integer(0, 24 * 365),
-    "vote_requires_activity": _choice("true", "false", "yes", "no", "1", "0", "on", "off"),
-    "bounty_min": _integer(1, EVENT_AMOUNT_CEILING),
-    "bounty_max": _integer(1, EVENT_AMOUNT_CEILING),
-    "bounty_days": _integer(1, 365),
-    "bounty_expiry_policy": _choice("refund", "top_voted"),
-    "ea_max_upload_bytes": _integer(1, 100 * 1024 * 1024),
-    **{event_max_key(t): _integer(0, EVENT_AMOUNT_CEILING) for t in EVENT_TYPES},
-}
+DEFAULTS = {key: s.default for key, s in SETTINGS.items()}
 
 
 def check_setting(key, value):
     """Why `value` cannot be the setting `key` (None when it can)."""
-    if key not in DEFAULTS:
-        return f"unknown setting; use one of {', '.join(sorted(DEFAULTS))}"
-    return _CHECKS[key](str(value))
+    setting = SETTINGS.get(key)
+    if setting is None:
+        return f"unknown setting; use one of {', '.join(sorted(SETTINGS))}"
+    try:
+        setting.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def get_setting(session, key):
-    """The setting's value; the default when unset, or when a stored value
-    fails its check (written around the admin, e.g. by SQL)."""
-    value = session.scalar(select(EarningSetting.value).where(EarningSetting.key == key))
-    return DEFAULTS[key] if value is None or check_setting(key, value) else value.strip()
+    """The setting's stored text (checked), or its default."""
+    return SETTINGS[key].normalize(get_value(session, key))
+
+
+def get_value(session, key):
+    """The setting's typed value: stored, else the default."""
+    setting = SETTINGS[key]
+    raw = session.scalar(select(EarningSetting.value).where(EarningSetting.key == key))
+    if raw is not None:
+        try:
+            return setting.parse(raw)
+        except ValueError:
+            log.warning("setting %s holds %r, which does not parse; the default %s applies", key, raw, setting.default)
+    return setting.parse(setting.default)
 
 
 def get_int(session, key):
-    return int(get_setting(session, key))
+    return int(get_value(session, key))
 
 
 def get_decimal(session, key):
-    return Decimal(get_setting(session, key))
+    return Decimal(get_value(session, key))
 
 
 def get_bool(session, key):
-    return str(get_setting(session, key)).strip().lower() in ("1", "true", "yes", "on")
+    return bool(get_value(session, key))
+
+
+def stored_values(session):
+    """{key: stored text} of the rows present."""
+    return dict(session.execute(select(EarningSetting.key, EarningSetting.value)).all())
 
 
 def set_setting(session, key, value):
-    if key not in DEFAULTS:
+    if key not in SETTINGS:
         raise KeyError(f"unknown setting {key!r}")
-    problem = check_setting(key, value)
-    if problem:
-        raise ValueError(f"{key} {problem}")
+    text = SETTINGS[key].normalize(value)
     row = session.get(EarningSetting, key)
     if row is None:
-        session.add(EarningSetting(key=key, value=str(value)))
+        session.add(EarningSetting(key=key, value=text))
     else:
-        row.value = str(value)
+        row.value = text
     session.flush()

@@ -1,6 +1,9 @@
-"""A member's history as a balance-over-time series and as CSV."""
+"""A member's history: the lines a member reads, a balance-over-time series
+and CSV."""
 import csv
 import io
+import re
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -9,6 +12,70 @@ from goldcoin.ledger.models import Transfer
 from goldcoin.ledger.service import signed_amount
 
 CHART_POINTS = 200
+
+# What a member reads beside each line instead of the transfer's kind code.
+_KIND_LABELS = {
+    "recharge": "Top-up",
+    "redeem": "Store",
+    "adjustment": "By an admin",
+    "bounty.escrow": "Bounty",
+    "purchase": "EA",
+}
+# Memos written before they named members instead of numbering them.
+_OLD_REFERRAL = re.compile(r"^Referral milestone: member #\d+ \((\w+)\)$")
+_OLD_AFFILIATE = re.compile(r"^Affiliate share of order #\d+ by member #\d+$")
+_MILESTONES = {"first_contribution": "first contribution", "first_topup": "first top-up"}
+
+
+class Line(NamedTuple):
+    """One line of a member's history: what happened, in words, and the coins."""
+
+    id: int  # the newest transfer's id (paging, tests)
+    created_at: object
+    text: str
+    label: str
+    amount: int
+
+
+def kind_label(kind, signed):
+    if kind.startswith("earn."):
+        return "Earned" if signed > 0 else "Taken back"
+    if kind == "purchase":
+        return "EA sale" if signed > 0 else "EA purchase"
+    return _KIND_LABELS.get(kind, "")
+
+
+def line_text(transfer, signed):
+    """The member-facing words of a transfer, seen from the side of `signed`."""
+    memo = transfer.memo or ""
+    if transfer.kind == "purchase":
+        # The memo names the item; older rows said "Bought <item>".
+        name = memo.removeprefix("Bought ").strip() or "an EA"
+        return f"Sale: {name}" if signed > 0 else f"Bought {name}"
+    old = _OLD_REFERRAL.match(memo)
+    if old:
+        return f"Referral reward: a member you invited made their {_MILESTONES.get(old.group(1), 'first step')}"
+    if _OLD_AFFILIATE.match(memo):
+        return "Affiliate share: a member you invited topped up"
+    return memo or kind_label(transfer.kind, signed) or "Coins moved"
+
+
+def member_lines(rows):
+    """History rows [(transfer, signed)], newest first -> [Line]. The transfers
+    of one purchase (the author's part and the site's) are one line, as the
+    member made one payment."""
+    lines = []
+    for transfer, signed in rows:
+        signed = int(signed)
+        previous = lines[-1] if lines else None
+        if (previous is not None and transfer.kind == "purchase" and previous[1].kind == "purchase"
+                and transfer.reference == previous[1].reference and (signed > 0) == (previous[2] > 0)
+                and transfer.actor_id == previous[1].actor_id):
+            lines[-1] = (previous[0], previous[1], previous[2] + signed)
+            continue
+        lines.append((transfer, transfer, signed))
+    return [Line(newest.id, newest.created_at, line_text(newest, total), kind_label(newest.kind, total), total)
+            for newest, _, total in lines]
 
 
 def balance_series(session, user_id, limit=CHART_POINTS):

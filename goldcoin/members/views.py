@@ -16,7 +16,7 @@ from goldcoin.leaderboard import top_earners
 from goldcoin.ledger import history, wallet_id
 from goldcoin.security import log_in_member, log_out_member
 
-from .history import balance_series, history_csv
+from .history import balance_series, history_csv, member_lines
 from .service import member_summary
 
 bp = Blueprint("web", __name__)
@@ -35,7 +35,7 @@ def profile():
         "web/profile.html",
         member=member_summary(current_user),
         top=top_earners(db.session, 10),
-        recent=history(db.session, wallet_id(db.session, current_user.id), limit=10),
+        recent=member_lines(history(db.session, wallet_id(db.session, current_user.id), limit=10)),
         own=True,
     )
 
@@ -66,7 +66,7 @@ def history_page():
     return render_template(
         "web/history.html",
         member=member_summary(current_user),
-        rows=rows,
+        rows=member_lines(rows),
         next_before=rows[-1][0].id if len(rows) == HISTORY_PAGE else None,
         series=balance_series(db.session, current_user.id),
     )

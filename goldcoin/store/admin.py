@@ -11,6 +11,7 @@ from wtforms.validators import Optional, ValidationError
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db
 
+from .entitlements import GROUPS, PRIVILEGES, check_code
 from .errors import StoreError
 from .models import KINDS, Entitlement, MemberTitle, Purchase, Redemption, Reward
 from .service import FIELDS, _unique_slug, clean_reward_data, export_rewards, import_rewards, reward_json, slugify
@@ -35,7 +36,8 @@ class RewardView(SecureModelView):
     form_choices = {"kind": [(k, k) for k in KINDS]}
     form_args = {
         "slug": {"description": "Stable identity for JSON import; leave empty to derive it from the name."},
-        "code": {"description": "group: group name (vip); badge: badge name; privilege: commercial_posting or start_bounty."},
+        "code": {"description": "group: " + ", ".join(sorted(GROUPS)) + " (empty: vip); badge: any badge name; "
+                          "privilege: " + " or ".join(sorted(PRIVILEGES)) + ". Other codes are refused: they unlock nothing."},
         "multiplier": {"description": "Boosters only, e.g. 2 for double coins."},
         "stock": {"description": "Empty: unlimited."},
     }
@@ -104,6 +106,12 @@ class EntitlementView(SecureModelView):
     column_default_sort = ("id", True)
     form_columns = ("user_id", "kind", "code", "expires_at")
     form_choices = {"kind": [(k, k) for k in KINDS]}
+
+    def on_model_change(self, form, model, is_created):
+        try:
+            check_code(model.kind, model.code)
+        except StoreError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class MemberTitleView(SecureModelView):

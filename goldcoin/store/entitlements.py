@@ -16,6 +16,25 @@ from .models import BADGE, CONTENT_ACCESS, GROUP, PRIVILEGE, TITLE, Entitlement,
 COMMERCIAL_POSTING = "commercial_posting"
 START_BOUNTY = "start_bounty"
 VIP = "vip"
+# What each code unlocks. A reward or entitlement may only name one of these:
+# a privilege or group no code asks about would be sold and unlock nothing.
+# (Badges are names shown next to posts: any name is one.)
+PRIVILEGES = {
+    COMMERCIAL_POSTING: "Post in commercial sections",
+    START_BOUNTY: "Start bounties on questions",
+}
+GROUPS = {
+    VIP: "The VIP section (/store/vip)",
+}
+
+
+def check_code(kind, code):
+    """Refuse a privilege or group code the app does not know (InvalidReward)."""
+    from .errors import InvalidReward
+
+    known = {PRIVILEGE: PRIVILEGES, GROUP: GROUPS}.get(kind)
+    if known is not None and code not in known:
+        raise InvalidReward(f"Unknown {kind} {code!r}: the app knows {', '.join(sorted(known))}.")
 
 
 def _active(session, user_id, kind, code=None, now=None, any_code=False):

@@ -26,8 +26,15 @@
       b.addEventListener('click', function () { order({ package_id: parseInt(b.dataset.packageId, 10) }); });
     });
     document.getElementById('custom-buy').addEventListener('click', function () {
-      var n = parseInt(document.getElementById('customAmount').value, 10);
-      if (!n) { message.textContent = 'Enter a number of coins.'; return; }
+      // Number(), not parseInt(): "10.5" must be refused, not bought as 10.
+      var input = document.getElementById('customAmount');
+      var text = input.value.trim(), n = Number(text);
+      var low = parseInt(input.min, 10), high = parseInt(input.max, 10);
+      message.className = 'error';
+      if (!text || input.validity.badInput) { message.textContent = 'Enter a number of coins.'; return; }
+      if (!Number.isInteger(n)) { message.textContent = 'Coins are whole: enter a whole number, e.g. ' + Math.floor(n) + '.'; return; }
+      if (n < low || n > high) { message.textContent = 'A custom amount is ' + low + ' to ' + high + ' coins.'; return; }
+      message.className = '';
       order({ coins: n });
     });
   }
