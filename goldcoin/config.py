@@ -65,8 +65,12 @@ class Config:
     # Fail-open would let a Redis outage switch brute-force protection off.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
-    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")  # sign-ups, forum sign-in
+    # Failed logins, shared by /login and /api/v1/auth/login (goldcoin/auth/login_limits.py).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
+    LOGIN_IP_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_IP_RATE_LIMIT", "30 per 15 minutes")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    EA_UPLOAD_RATE_LIMIT = os.environ.get("GOLDCOIN_EA_UPLOAD_RATE_LIMIT", "10 per hour")
     # Where uploaded files live: outside static/, served only through views.
     UPLOAD_FOLDER = os.environ.get("GOLDCOIN_UPLOAD_FOLDER")  # default: instance/uploads
     GOLDCOIN_PAYMENT_SIMULATOR = _bool("GOLDCOIN_PAYMENT_SIMULATOR", False)
@@ -76,6 +80,10 @@ class Config:
     GOLDCOIN_TRUSTED_PROXIES = int(os.environ.get("GOLDCOIN_TRUSTED_PROXIES", "0"))
     # Discourse (docs/discourse.md): the forum's base URL (the admin's setting,
     # when set, wins), the webhook secret and the DiscourseConnect secret.
+    # The language of a visitor whose browser names none we have (en, zh_CN),
+    # and the time zone of a member who chose none (an IANA name).
+    GOLDCOIN_DEFAULT_LOCALE = os.environ.get("GOLDCOIN_DEFAULT_LOCALE", "en")
+    GOLDCOIN_DEFAULT_TIMEZONE = os.environ.get("GOLDCOIN_DEFAULT_TIMEZONE", "UTC")
     DISCOURSE_URL = os.environ.get("DISCOURSE_URL", "")
     DISCOURSE_WEBHOOK_SECRET = os.environ.get("DISCOURSE_WEBHOOK_SECRET", "")
     DISCOURSE_CONNECT_SECRET = os.environ.get("DISCOURSE_CONNECT_SECRET", "")

@@ -33,8 +33,21 @@ class DashboardIndexView(SecureIndexView):
 
     @expose("/")
     def index(self):
-        data = dashboard_figures() if current_user.is_admin else None
-        return self.render("admin/index.html", data=data)
+        if current_user.is_admin:
+            return self.render("admin/index.html", data=dashboard_figures(), moderation=None)
+        # A moderator sees what they may open, with what waits for them there,
+        # and nothing that would fetch the admins' figures (data.json is 403).
+        return self.render("admin/index.html", data=None, moderation=self._moderation())
+
+    def _moderation(self):
+        rows = []
+        for view in self.admin._views:
+            if view is self or not view.is_visible() or not view.is_accessible():
+                continue
+            waiting = view.waiting() if hasattr(view, "waiting") else None
+            url = view.get_url(f"{view.endpoint}.{view._default_view}")
+            rows.append({"name": view.name, "category": view.category, "url": url, "waiting": waiting})
+        return rows
 
 
 class DashboardDataView(SecureBaseView):

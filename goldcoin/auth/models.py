@@ -26,6 +26,10 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
     is_banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The member's chosen language ("en", "zh_CN") and IANA time zone; None
+    # follows the browser and the site's default (goldcoin.i18n).
+    language: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_admin(self):

@@ -4,7 +4,7 @@ from flask import flash
 from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms.validators import NumberRange, Optional
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
@@ -92,6 +92,10 @@ class EAQueueView(ReadOnlyModelView):
     column_formatters = {"performance": _proof_cell, "figures": _figures_cell, "warnings": _warnings_cell}
     column_filters = ("status",)
     column_default_sort = ("id", False)
+
+    def waiting(self):
+        """For the moderators' dashboard: how many EAs wait for a verdict."""
+        return _db.session.scalar(select(func.count()).select_from(ExpertAdvisor).where(ExpertAdvisor.status == PENDING))
 
     @action("verify", "Verify (+50 to author)", "Verify the selected EAs?")
     def verify(self, ids):

@@ -11,7 +11,7 @@ from goldcoin.core.errors import refusal_goes_to
 from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
-from goldcoin.extensions import db
+from goldcoin.extensions import db, limiter
 
 from . import bounties, challenges, eas, performance, service
 from .chart import balance_chart
@@ -216,8 +216,18 @@ def ea_list():
     return render_template("community/eas.html", eas=rows, mine=mine, sort=sort, shown=performance.shown)
 
 
+def _upload_limit():
+    # Each upload may write megabytes (and reads a report): a limit per member.
+    return current_app.config["EA_UPLOAD_RATE_LIMIT"]
+
+
+def _member_key():
+    return f"member:{current_user.id}" if current_user.is_authenticated else request.remote_addr
+
+
 @bp.route("/eas/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_upload_limit, key_func=_member_key, methods=["POST"])
 def ea_new():
     if request.method == "GET":
         return render_template("community/ea_new.html", form={}, timeframes=eas.TIMEFRAMES)

@@ -16,6 +16,24 @@ from .models import EarningSetting
 
 log = logging.getLogger(__name__)
 
+# The most any one forum event may pay, whatever its type's setting says (the
+# size of the largest admin adjustment), and the largest multiplier an admin
+# may set: their product (1e9) stays within every column that counts coins.
+EVENT_AMOUNT_CEILING = 10_000_000
+MULTIPLIER_CEILING = 100
+EVENT_TYPES = ("post.upvoted", "ea.verified", "solution.accepted", "bounty.awarded", "challenge.won", "member.referred")
+# Events whose `amount` names what they pay; the other types pay their rule's
+# amount and a larger `amount` on them is refused the same way.
+_EVENT_MAX_DEFAULTS = {
+    "post.upvoted": 10_000, "ea.verified": 10_000, "solution.accepted": 10_000,
+    "bounty.awarded": 100_000, "challenge.won": 100_000, "member.referred": 10_000,
+}
+
+
+def event_max_key(event_type):
+    return f"event_max.{event_type}"
+
+
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -81,7 +99,7 @@ class Setting:
 SETTINGS = {s.key: s for s in (
     Setting("max_multiplier", "decimal", "3",
             "Boosters: the product of global and personal multipliers never exceeds this.",
-            minimum=Decimal(1), maximum=Decimal(100)),
+            minimum=Decimal(1), maximum=Decimal(MULTIPLIER_CEILING)),
     Setting("vote_min_account_age_hours", "integer", "24",
             "Votes count toward a post's quality threshold only from accounts at least this many hours old.",
             minimum=0, maximum=24 * 365),
@@ -111,9 +129,24 @@ SETTINGS = {s.key: s for s in (
     Setting("farming_ratio", "decimal", "5",
             "Farming alert: today's earnings must be more than this many times the daily baseline.",
             minimum=Decimal(1), maximum=Decimal(1000)),
+    *(Setting(event_max_key(kind), "integer", str(most),
+              f"The most one forum event {kind} may pay (POST /api/v1/events); a larger amount is refused.",
+              minimum=0, maximum=EVENT_AMOUNT_CEILING) for kind, most in _EVENT_MAX_DEFAULTS.items()),
 )}
 
 DEFAULTS = {key: s.default for key, s in SETTINGS.items()}
+
+
+def check_setting(key, value):
+    """Why `value` cannot be the setting `key` (None when it can)."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        return f"unknown setting; use one of {', '.join(sorted(SETTINGS))}"
+    try:
+        setting.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def get_setting(session, key):

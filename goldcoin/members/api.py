@@ -5,17 +5,19 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields
 
+from goldcoin.auth.login_limits import limited_login, remember_device
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.core.api import MEMBER, PUBLIC, bp, doc
 from goldcoin.core.errors import ApiError
-from goldcoin.core.schemas import Bool, Int, List, Nested, Schema, Text, column_max
+from goldcoin.core.schemas import Bool, Int, List, Nested, Schema, Text, column_max, one_of
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
+from goldcoin.i18n import LANGUAGES
 from goldcoin.ledger import history, wallet_id
 from goldcoin.ledger.models import Transfer
 from goldcoin.security import log_in_member, log_out_member, login_required_json
 
-from .service import member_summary
+from .service import member_summary, save_language
 
 
 class CsrfOut(Schema):
@@ -113,7 +115,7 @@ def register(data):
 
 
 @bp.post("/auth/login")
-@limiter.limit(_login_limit)
+@limited_login
 @doc(security=PUBLIC, refuses=(401, 403, 429))
 @bp.arguments(LoginIn)
 @bp.response(200, LoggedInOut)
@@ -125,6 +127,7 @@ def login(data):
     if not user.is_active:
         raise ApiError("forbidden", "This account is banned.")
     log_in_member(user)
+    remember_device(user.username)
     return _logged_in_json(user)
 
 
@@ -145,6 +148,29 @@ def logout(data):
 def me():
     """The member's summary."""
     return member_summary(current_user)
+
+
+class LanguageIn(Schema):
+    language = Text(required=True, validate=[one_of(list(LANGUAGES))],
+                    metadata={"description": "One of " + ", ".join(LANGUAGES) + "."})
+    timezone = Text(load_default=None, max_length=64,
+                    metadata={"description": "An IANA time zone (Asia/Shanghai); omitted keeps the saved one."})
+
+
+class LanguageOut(Schema):
+    language = Text(required=True)
+    timezone = Text(required=True, allow_none=True, metadata={"description": "null: the site's default."})
+
+
+@bp.post("/me/language")
+@login_required_json
+@doc(security=MEMBER, refuses=(401,))
+@bp.arguments(LanguageIn)
+@bp.response(200, LanguageOut)
+def my_language(data):
+    """Save the member's language (pages and JSON messages follow it) and, optionally, time zone."""
+    save_language(current_user, data["language"], data["timezone"])
+    return {"language": current_user.language, "timezone": current_user.timezone}
 
 
 @bp.get("/me/transactions")

@@ -1,4 +1,5 @@
 """What every page's header shows."""
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -6,10 +7,10 @@ from goldcoin.extensions import db
 from goldcoin.ledger.models import Account
 
 NAV = [
-    ("Community", "community.index"),
-    ("Leaderboard", "leaderboard.page"),
-    ("Store", "store.store_page"),
-    ("Recharge", "payments.recharge_page"),
+    (_l("Community"), "community.index"),
+    (_l("Leaderboard"), "leaderboard.page"),
+    (_l("Store"), "store.store_page"),
+    (_l("Recharge"), "payments.recharge_page"),
 ]
 
 

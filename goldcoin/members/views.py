@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from goldcoin.auth.errors import AuthError
+from goldcoin.auth.login_limits import limited_login, remember_device
 from goldcoin.auth.models import User
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.earning.referrals import record_referral
@@ -119,7 +120,7 @@ def register():
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limited_login
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.profile"))
@@ -132,6 +133,7 @@ def login():
             error = "This account is banned."
         else:
             log_in_member(user, remember=bool(request.form.get("remember")))
+            remember_device(user.username)
             return redirect(_safe_next(request.args.get("next")) or url_for("web.profile"))
     return render_template("auth/login.html", error=error, form=request.form), 401 if error else 200
 

@@ -100,6 +100,8 @@
     });
     // On every (re)connect: whatever changed while no socket listened.
     document.addEventListener('goldcoin:connected', refresh);
+    // The server's message queue came back after an outage: a push may be lost.
+    document.addEventListener('goldcoin:resync', refresh);
     // Polling is only the fallback while the live connection is down.
     setInterval(function () {
       if (document.body.dataset.live !== 'connected') refresh();

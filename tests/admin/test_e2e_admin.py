@@ -47,6 +47,7 @@ def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
         page.fill("#code", "vip")
         page.fill("#duration_days", "30")
         page.click("input[type=submit][value=Save]")
+        page.wait_for_url(base + "/admin/rewards/")  # saved: back to the list (a refusal stays on the form)
         page.wait_for_selector("text=Record was successfully created")
         page.goto(base + "/store")
         card = page.locator(".reward", has_text="Signal Room Pass")
