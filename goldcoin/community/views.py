@@ -4,6 +4,7 @@ goldcoin.core.errors), and the request boundary commits."""
 import os
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -155,8 +156,18 @@ def remove(post_id):
     if not current_user.is_moderator:
         abort(403)
     refusal_goes_to(target)
-    clawback = service.remove_post(db.session, current_user, post, request.form.get("reason") or "Removed by a moderator")
-    return _done("Post removed" + (f"; {clawback.transfer.amount} coins clawed back." if clawback else "."), target)
+    # The form asks for a reason (required) and a confirmation (goldcoin.js, data-confirm).
+    removal = service.remove_post(db.session, current_user, post, request.form.get("reason"),
+                                  write_off=bool(request.form.get("write_off")))
+    taken = removal.clawback.transfer.amount if removal.clawback else 0
+    if removal.written_off:
+        message = _("Post removed; %(taken)s coins taken back, %(written_off)s written off (already spent).",
+                    taken=taken, written_off=removal.written_off)
+    elif taken:
+        message = _("Post removed; %(taken)s coins clawed back.", taken=taken)
+    else:
+        message = _("Post removed.")
+    return _done(message, target)
 
 
 @bp.post("/t/<int:thread_id>/accept/<int:post_id>")
