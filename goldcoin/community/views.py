@@ -13,6 +13,7 @@ from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
 from goldcoin.extensions import db, limiter
+from goldcoin.store.entitlements import marks_of
 
 from . import bounties, challenges, eas, performance, service
 from .chart import balance_chart
@@ -114,6 +115,7 @@ def thread(thread_id):
     bounty = db.session.scalar(select(Bounty).where(Bounty.thread_id == th.id))
     return render_template(
         "community/thread.html", thread=th, posts=posts, votes=votes, mine=mine, bounty=bounty,
+        marks=marks_of(db.session, [p.author_id for p in posts]),
         first_id=posts[0].id if posts else None,
         can_reply=current_user.is_authenticated
         and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
