@@ -86,6 +86,18 @@ def eligible_votes(session, post, now=None):
     return sum(1 for _, created in rows if created <= now - min_age)
 
 
+def quality_status(session, posts, votes, now=None):
+    """{post id: (counted votes, threshold, paid)} for posts with votes: what a
+    thread says beside "5 upvotes" (why they may pay nothing yet)."""
+    rule = get_rule(session, "post_quality")
+    out = {}
+    for post in posts:
+        if votes.get(post.id):
+            paid = paid_award(session, "post_quality", post.author_id, f"post:{post.id}") is not None
+            out[post.id] = (eligible_votes(session, post, now), rule.threshold or 0, paid)
+    return out
+
+
 def vote_count(session, post_id):
     return session.scalar(select(func.count(Vote.id)).where(Vote.post_id == post_id)) or 0
 

@@ -12,6 +12,7 @@ from goldcoin.core.errors import refusal_goes_to
 from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
+from goldcoin.earning.settings import get_bool, get_int
 from goldcoin.extensions import db, limiter
 from goldcoin.store.entitlements import marks_of
 
@@ -116,6 +117,9 @@ def thread(thread_id):
     return render_template(
         "community/thread.html", thread=th, posts=posts, votes=votes, mine=mine, bounty=bounty,
         marks=marks_of(db.session, [p.author_id for p in posts]),
+        quality=service.quality_status(db.session, posts, votes),
+        vote_rules={"hours": get_int(db.session, "vote_min_account_age_hours"),
+                    "activity": get_bool(db.session, "vote_requires_activity")},
         first_id=posts[0].id if posts else None,
         can_reply=current_user.is_authenticated
         and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
