@@ -4,6 +4,7 @@ entry, in the same transaction."""
 from goldcoin.core import audit
 from goldcoin.ledger import reverse
 from goldcoin.ledger.adjustments import adjust_balance
+from goldcoin.notifications import coins
 
 
 def adjust_member(session, user, amount, *, reason, actor_id=None, key=None, via="admin"):
@@ -16,6 +17,7 @@ def adjust_member(session, user, amount, *, reason, actor_id=None, key=None, via
             session, actor_id, "ledger.adjust", f"user:{user.id}", username=user.username, amount=amount,
             reason=reason, transfer_id=posting.transfer.id, via=via,
         )
+        coins.coins_adjusted(session, user.id, amount, reason)  # the member hears why
     return posting
 
 

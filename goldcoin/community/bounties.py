@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from goldcoin.core.time import utc
 from goldcoin.earning.settings import get_int, get_setting
 from goldcoin.ledger import ESCROW, InsufficientFunds, system_account_id, transfer, wallet_id
+from goldcoin.notifications import coins as notices
 
 from .models import AWARDED, OPEN, QUESTION, REFUNDED, Bounty, Post, Vote
 from .permissions import may_start_bounty
@@ -73,6 +74,9 @@ def _pay_winner(session, bounty, post, actor_id=None):
         reference=f"post:{post.id}",
         actor_id=actor_id,
     )
+    if not posting.replayed:
+        notices.coins_earned(session, post.author_id, bounty.amount, f"Bounty won: {bounty.thread.title[:80]}",
+                             f"/community/t/{bounty.thread_id}")
     from goldcoin.earning.referrals import on_contribution
 
     on_contribution(session, post.author_id)
@@ -139,6 +143,8 @@ def resolve_expired(session, bounty, now=None):
         memo=f"Bounty expired, refunded: {bounty.thread.title[:80]}",
         reference=f"bounty:{bounty.id}",
     )
+    notices.bounty_refunded(session, bounty.owner_id, bounty.amount, bounty.thread.title[:80],
+                            f"/community/t/{bounty.thread_id}")
     return "refunded"
 
 

@@ -12,6 +12,7 @@ from goldcoin.earning import AwardResult, award
 from goldcoin.earning.settings import get_int
 from goldcoin.ledger import InsufficientFunds
 from goldcoin.ledger.models import utcnow
+from goldcoin.notifications import coins as notices
 from goldcoin.store.purchases import buy_item
 
 from . import performance
@@ -233,11 +234,16 @@ def verify_ea(session, moderator, ea, override_reason=None, now=None):
     if key is not None and not result.paid:
         # Nothing paid (rule disabled, cap): the report has not been paid for.
         session.execute(delete(PaidReport).where(PaidReport.key == key))
+    if result.reason not in ("paid", "partially_capped", "capped"):
+        # award() told the author of a payment or a cap; otherwise say it here.
+        notices.ea_verified(session, ea.author_id, ea.name, f"/community/eas/{ea.id}")
     return result
 
 
 def reject_ea(session, moderator, ea, reason):
-    _review(session, moderator, ea, REJECTED, _text(reason, "Reason", 255))
+    reason = _text(reason, "Reason", 255)
+    _review(session, moderator, ea, REJECTED, reason)
+    notices.ea_rejected(session, ea.author_id, ea.name, reason, f"/community/eas/{ea.id}")
 
 
 def buy_ea(session, buyer, ea):

@@ -3,16 +3,19 @@
 Functions take the session, flush, never commit.
 """
 from datetime import timedelta
+from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
+from goldcoin.core import audit
 from goldcoin.core.time import utc, utcnow
 from goldcoin.earning import award
 from goldcoin.earning.service import get_rule, paid_award
 from goldcoin.earning.settings import get_bool, get_int
-from goldcoin.ledger import InsufficientFunds, reverse
+from goldcoin.ledger import InsufficientFunds, reverse, transfer
 from goldcoin.ledger.models import Account, Transfer
 
 from .errors import CommunityError
@@ -83,6 +86,18 @@ def eligible_votes(session, post, now=None):
     return sum(1 for _, created in rows if created <= now - min_age)
 
 
+def quality_status(session, posts, votes, now=None):
+    """{post id: (counted votes, threshold, paid)} for posts with votes: what a
+    thread says beside "5 upvotes" (why they may pay nothing yet)."""
+    rule = get_rule(session, "post_quality")
+    out = {}
+    for post in posts:
+        if votes.get(post.id):
+            paid = paid_award(session, "post_quality", post.author_id, f"post:{post.id}") is not None
+            out[post.id] = (eligible_votes(session, post, now), rule.threshold or 0, paid)
+    return out
+
+
 def vote_count(session, post_id):
     return session.scalar(select(func.count(Vote.id)).where(Vote.post_id == post_id)) or 0
 
@@ -126,34 +141,67 @@ def check_quality(session, post, now=None):
     )
 
 
-def remove_post(session, moderator, post, reason):
-    """A moderator removes a post; a quality reward it earned is clawed back.
+class Removal(NamedTuple):
+    """What removing a post did to its reward: the transfer that took coins
+    back (None: nothing was paid, or nothing was left) and the coins written off."""
 
-    Returns the reversing Posting, None when nothing was paid, or refuses
-    (nothing written) when the author already spent it.
+    clawback: object
+    written_off: int = 0
+
+
+def remove_post(session, moderator, post, reason, write_off=False):
+    """A moderator removes a post, with a reason; a quality reward it earned is clawed back.
+
+    When the author has already spent the reward, the removal is refused
+    (nothing written) unless `write_off`: then whatever the wallet still holds,
+    up to the reward, is taken back and the rest is written off, recorded in
+    the memo and the audit log with the moderator's reason. Returns a Removal.
     """
     if not moderator.is_moderator:
-        raise CommunityError("Moderators only.", "forbidden")
+        raise CommunityError(_("Moderators only."), "forbidden")
+    reason = _clean(reason, "Reason", 255)
     claimed = session.execute(
         update(Post)
         .where(Post.id == post.id, Post.removed_at.is_(None))
-        .values(removed_at=utcnow(), removed_by_id=moderator.id, removal_reason=_clean(reason, "Reason", 255)),
+        .values(removed_at=utcnow(), removed_by_id=moderator.id, removal_reason=reason),
         execution_options={"synchronize_session": False},
     ).rowcount
     session.expire(post)
     if not claimed:
-        raise CommunityError("That post was already removed.", "conflict")
+        raise CommunityError(_("That post was already removed."), "conflict")
     paid = paid_award(session, "post_quality", post.author_id, f"post:{post.id}")
     if paid is None:
-        return None
+        return Removal(None)
+    memo = f'Taken back: your post in "{post.thread.title[:80]}" was removed by a moderator ({reason[:60]})'
     try:
-        memo = f'Taken back: your post in "{post.thread.title[:80]}" was removed by a moderator'
-        return reverse(session, paid.id, memo=memo, actor_id=moderator.id)
+        with session.begin_nested():
+            return Removal(reverse(session, paid.id, memo=memo[:255], actor_id=moderator.id))
     except InsufficientFunds:
-        raise CommunityError(
-            "The author has already spent the reward; adjust their balance by hand, then remove the post.",
-            "insufficient_funds",
-        ) from None
+        if not write_off:
+            raise CommunityError(
+                _("The author has already spent the %(coins)s coins this post earned. Tick \"take back what they "
+                  "have\" to remove it anyway: the rest is written off.", coins=paid.amount),
+                "insufficient_funds",
+            ) from None
+    return _take_back_what_is_left(session, moderator, post, paid, reason)
+
+
+def _take_back_what_is_left(session, moderator, post, paid, reason):
+    # The wallet's balance is read, then at most that much is moved by the
+    # ledger's conditional transfer: if it was spent meanwhile, InsufficientFunds
+    # refuses the whole request and the moderator tries again.
+    held = int(session.scalar(select(Account.balance).where(Account.id == paid.to_account_id)) or 0)
+    amount = min(held, paid.amount)
+    clawback = None
+    if amount:
+        memo = (f'Taken back {amount} of {paid.amount}: your post in "{post.thread.title[:60]}" was removed by a '
+                f"moderator ({reason[:40]})")
+        clawback = transfer(session, paid.to_account_id, paid.from_account_id, amount, kind=paid.kind,
+                            key=f"clawback:{paid.id}", memo=memo[:255], reference=paid.reference,
+                            actor_id=moderator.id)
+    audit.record(session, moderator.id, "community.clawback_written_off", f"post:{post.id}",
+                 reward_transfer_id=paid.id, taken_back=amount, written_off=paid.amount - amount, reason=reason)
+    return Removal(clawback, paid.amount - amount)
 
 
 def accept_answer(session, user, thread, post, now=None):

@@ -4,6 +4,7 @@ goldcoin.core.errors), and the request boundary commits."""
 import os
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -11,7 +12,9 @@ from goldcoin.core.errors import refusal_goes_to
 from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
+from goldcoin.earning.settings import get_bool, get_int
 from goldcoin.extensions import db, limiter
+from goldcoin.store.entitlements import marks_of
 
 from . import bounties, challenges, eas, performance, service
 from .chart import balance_chart
@@ -113,6 +116,10 @@ def thread(thread_id):
     bounty = db.session.scalar(select(Bounty).where(Bounty.thread_id == th.id))
     return render_template(
         "community/thread.html", thread=th, posts=posts, votes=votes, mine=mine, bounty=bounty,
+        marks=marks_of(db.session, [p.author_id for p in posts]),
+        quality=service.quality_status(db.session, posts, votes),
+        vote_rules={"hours": get_int(db.session, "vote_min_account_age_hours"),
+                    "activity": get_bool(db.session, "vote_requires_activity")},
         first_id=posts[0].id if posts else None,
         can_reply=current_user.is_authenticated
         and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
@@ -155,8 +162,18 @@ def remove(post_id):
     if not current_user.is_moderator:
         abort(403)
     refusal_goes_to(target)
-    clawback = service.remove_post(db.session, current_user, post, request.form.get("reason") or "Removed by a moderator")
-    return _done("Post removed" + (f"; {clawback.transfer.amount} coins clawed back." if clawback else "."), target)
+    # The form asks for a reason (required) and a confirmation (goldcoin.js, data-confirm).
+    removal = service.remove_post(db.session, current_user, post, request.form.get("reason"),
+                                  write_off=bool(request.form.get("write_off")))
+    taken = removal.clawback.transfer.amount if removal.clawback else 0
+    if removal.written_off:
+        message = _("Post removed; %(taken)s coins taken back, %(written_off)s written off (already spent).",
+                    taken=taken, written_off=removal.written_off)
+    elif taken:
+        message = _("Post removed; %(taken)s coins clawed back.", taken=taken)
+    else:
+        message = _("Post removed.")
+    return _done(message, target)
 
 
 @bp.post("/t/<int:thread_id>/accept/<int:post_id>")

@@ -257,6 +257,7 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
         granted = _take_from_cap(session, rule, user_id, boosted, now.date())
         if granted <= 0:
             savepoint.rollback()
+            _notices().award_capped(session, user_id, rule.name, memo)  # "Answer accepted" paid 0: say why
             return AwardResult(0, "capped", None)
         posting = transfer(
             session,
@@ -285,4 +286,12 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
         from .referrals import on_contribution
 
         on_contribution(session, user_id, now=now)
+    _notices().coins_earned(session, user_id, granted, memo)
     return AwardResult(granted, "paid" if granted == boosted else "partially_capped", posting.transfer)
+
+
+def _notices():
+    # Imported when first needed: notifications is a leaf the earning paths tell.
+    from goldcoin.notifications import coins
+
+    return coins

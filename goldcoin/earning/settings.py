@@ -55,14 +55,14 @@ class Setting:
                 return True
             if text.lower() in _FALSE:
                 return False
-            raise ValueError(f"{self.key} is true or false.")
+            raise ValueError(f"{self.key} must be true or false.")
         if self.type == "choice":
             if text not in self.choices:
-                raise ValueError(f"{self.key} is one of: {', '.join(self.choices)}.")
+                raise ValueError(f"{self.key} must be one of: {', '.join(self.choices)}.")
             return text
         if self.type == "integer":
             if not text.lstrip("-").isdigit():
-                raise ValueError(f"{self.key} is a whole number{self._range()}.")
+                raise ValueError(f"{self.key} must be a whole number{self._range()}.")
             value = int(text)
         else:
             try:
@@ -70,9 +70,9 @@ class Setting:
             except InvalidOperation:
                 value = None
             if value is None or not value.is_finite():
-                raise ValueError(f"{self.key} is a number{self._range()}.")
+                raise ValueError(f"{self.key} must be a number{self._range()}.")
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            raise ValueError(f"{self.key} is a {'whole ' if self.type == 'integer' else ''}number{self._range()}.")
+            raise ValueError(f"{self.key} must be a {'whole ' if self.type == 'integer' else ''}number{self._range()}.")
         return value
 
     def normalize(self, raw):

@@ -156,6 +156,14 @@ def apply_payment_status(session, order, status):
         transition(session, order, target, reason=status.reason if target == FAILED else None)
         return "applied"
     session.flush()
+    if changed:
+        # Progress on an open order (part of the payment received, a confirmation),
+        # not a transition: the open checkout page refreshes itself from the push.
+        queue_event(
+            session,
+            "order_progress",
+            {"order_id": order.id, "user_id": order.user_id, "status": order.status, "coins": order.total_coins},
+        )
     return "applied" if changed else "unchanged"
 
 

@@ -21,6 +21,7 @@ def push_balance(payload):
 
 
 @subscribe("order_status_changed")
+@subscribe("order_progress")
 def push_payment(payload):
     socketio.emit(
         "payment",

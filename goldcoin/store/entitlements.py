@@ -5,6 +5,7 @@ An entitlement counts while `expires_at` is None or in the future; pass
 """
 import re
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select, update
 
@@ -84,6 +85,35 @@ def title_and_badges(session, user_id, now=None):
         .order_by(Entitlement.code)
     ).all()
     return title, [b for b in badges if b]
+
+
+class Marks(NamedTuple):
+    """What the store lets a member show next to their name."""
+
+    title: str | None
+    badges: tuple
+    vip: bool
+
+
+def marks_of(session, user_ids, now=None):
+    """{user id: Marks} for many members at once (a thread's authors): three
+    queries, whatever the number of posts."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    live = [Entitlement.user_id.in_(ids), or_(Entitlement.expires_at.is_(None), Entitlement.expires_at > utc(now))]
+    rows = session.execute(select(Entitlement.user_id, Entitlement.kind, Entitlement.code).where(
+        *live, Entitlement.kind.in_((TITLE, BADGE, GROUP))).distinct()).all()
+    titled = {uid for uid, kind, _ in rows if kind == TITLE}
+    titles = dict(session.execute(select(MemberTitle.user_id, MemberTitle.title)
+                                  .where(MemberTitle.user_id.in_(titled))).all()) if titled else {}
+    badges, vip = {}, set()
+    for uid, kind, code in rows:
+        if kind == BADGE and code:
+            badges.setdefault(uid, set()).add(code)
+        elif kind == GROUP and code == VIP:
+            vip.add(uid)
+    return {uid: Marks(titles.get(uid), tuple(sorted(badges.get(uid, ()))), uid in vip) for uid in ids}
 
 
 def members_of_group(session, group, now=None):

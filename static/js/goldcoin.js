@@ -24,3 +24,10 @@ window.goldcoin = (function () {
   }
   return { api: api, csrfToken: csrfToken, setText: setText };
 })();
+
+// A form with data-confirm="question" asks before it is sent (removing a post,
+// spending coins): member pages allow no inline script, so one listener for all.
+document.addEventListener('submit', function (e) {
+  var question = e.target && e.target.getAttribute && e.target.getAttribute('data-confirm');
+  if (question && !window.confirm(question)) e.preventDefault();
+}, true);

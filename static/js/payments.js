@@ -59,6 +59,22 @@
   tick();
   setInterval(tick, 1000);
 
+  // Decimal strings ("0.00012345") subtracted exactly, as scaled BigInts.
+  function minus(a, b) {
+    var places = Math.max((a.split('.')[1] || '').length, (b.split('.')[1] || '').length);
+    var scale = function (v) { var p = v.split('.'); return BigInt(p[0] + (p[1] || '').padEnd(places, '0')); };
+    var d = (scale(a) - scale(b)).toString().padStart(places + 1, '0');
+    var text = places ? d.slice(0, -places) + '.' + d.slice(-places) : d;
+    return text.indexOf('.') >= 0 ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  }
+  function showOwed(received, due) {
+    var owed = document.getElementById('still-owed');
+    if (!owed || !received || !due || Number(received) <= 0 || Number(received) >= Number(due)) return;
+    gc.setText('received-amount', received);
+    gc.setText('owed-amount', minus(due, received));
+    owed.hidden = false;
+  }
+
   var shown = page.dataset.status;
   function show(status) {
     if (status === 'completed') { window.location.reload(); return; }  // the server renders the confirmation
@@ -71,6 +87,7 @@
       gc.setText('order-status', o.status);
       gc.setText('order-status-text', o.status_text || '');
       gc.setText('confirms', o.received_confirms || 0);
+      showOwed(o.received_amount, o.pay_amount);
       var bar = document.getElementById('confirms-progress');
       if (bar) bar.value = o.received_confirms || 0;
       show(o.status);

@@ -70,6 +70,9 @@
     if (e.target.closest('[data-close-redeem]') || e.target === modal) { closeModal(); return; }
     var now = e.target.closest('[data-redeem-now]');
     if (now) {
+      // One click spends coins: ask first (data-confirm names the price).
+      var question = now.getAttribute('data-confirm');
+      if (question && !window.confirm(question)) return;
       redeem(now.getAttribute('data-redeem-now'), now.textContent.replace(/ - \d+ Coins$/, ''),
         document.getElementById('redeem-message'), now);
     }
