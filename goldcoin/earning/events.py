@@ -97,7 +97,7 @@ def _pay(session, user_id, f, now):
         if f["upvotes"] < (rule.threshold or 0):
             return 0, "below_threshold"
         result = award(session, user_id, "post_quality", object_key=f"ext:post:{f['object_id']}",
-                       memo="Quality post (forum)", now=now)
+                       memo="Quality post (forum)", now=now, rule=rule)
     elif kind == "ea.verified":
         result = award(session, user_id, "ea_verified", object_key=f"ext:ea:{f['object_id']}",
                        memo="Verified EA (forum)", now=now)
