@@ -104,8 +104,8 @@ def test_the_hot_requests_have_a_statement_budget(app, client, make_api, make_us
         r = member_api.post(f"/api/v1/rewards/{reward}/redeem", headers={"Idempotency-Key": "budget-1"})
     assert r.status_code == 201 and r.get_json()["balance"] == 95
 
-    assert len(event_statements) <= 18, "\n".join(event_statements)
-    assert len(redeem_statements) <= 13, "\n".join(redeem_statements)
+    assert len(event_statements) <= 12, "\n".join(event_statements)
+    assert len(redeem_statements) <= 9, "\n".join(redeem_statements)
     assert not [s for s in event_statements if "UPDATE api_tokens" in s], "the token row is written once a minute"
 
 

@@ -10,9 +10,8 @@ Caps hold under concurrency because they are enforced by one conditional
 UPDATE on the member's counter row for the day: the second of two concurrent
 awards to the same member waits for the first's row lock and then sees its
 coins. Awards to different members share no row (not even `mint`'s, whose
-balance is derived from transfers), so they run side by side. The counter
-update and the transfer share a savepoint, so an award that turns out to be a
-replay (same key) gives its share of the cap back.
+balance is derived from transfers), so they run side by side. An award
+that turns out to be a replay (same key) gives its share of the cap back.
 """
 import math
 from datetime import timedelta
@@ -20,10 +19,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import case, literal, null, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.core.sql import insert_once
 from goldcoin.core.time import utc
 from goldcoin.ledger import MINT, IdempotencyConflict, transfer, wallet_and_system_account
 from goldcoin.ledger.models import Transfer
@@ -200,7 +198,7 @@ def _take_from_cap(session, rule, user_id, amount, day):
     row = session.execute(stmt, execution_options=options).first()
     if row is None:
         session.execute(
-            _insert_counter(session)
+            insert_once(session, EarningCounter)
             .values(user_id=user_id, rule_code=rule.code, day=day, coins=0, count=0, last_grant=0)
             .on_conflict_do_nothing()
         )
@@ -210,10 +208,14 @@ def _take_from_cap(session, rule, user_id, amount, day):
     return 0 if row is None else int(row[0])
 
 
-def _insert_counter(session):
-    if session.get_bind().dialect.name == "postgresql":
-        return pg_insert(EarningCounter)
-    return sqlite_insert(EarningCounter)
+def _give_back_to_cap(session, rule, user_id, granted, day):
+    c = EarningCounter
+    session.execute(
+        update(c)
+        .where(c.user_id == user_id, c.rule_code == rule.code, c.day == day)
+        .values(coins=c.coins - granted, count=c.count - 1),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _existing(session, key):
@@ -251,13 +253,15 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
     # to different members never wait for each other. A cause paid before is
     # found by the transfer's own ON CONFLICT (then the cap is given back), so
     # the usual, new award reads nothing to find out it is new.
-    savepoint = session.begin_nested()
+    # No savepoint (two statements on every award): the one thing to undo when
+    # nothing is paid is this award's share of the cap, given back below under
+    # the counter row lock this transaction already holds.
+    day = now.date()
+    granted = _take_from_cap(session, rule, user_id, boosted, day)
+    if granted <= 0:
+        first = _existing(session, key)
+        return AwardResult(0, "duplicate", first) if first is not None else AwardResult(0, "capped", None)
     try:
-        granted = _take_from_cap(session, rule, user_id, boosted, now.date())
-        if granted <= 0:
-            savepoint.rollback()
-            first = _existing(session, key)
-            return AwardResult(0, "duplicate", first) if first is not None else AwardResult(0, "capped", None)
         posting = transfer(
             session,
             mint,
@@ -271,15 +275,11 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
         )
     except IdempotencyConflict:
         # Paid concurrently with another amount (a booster started in between).
-        savepoint.rollback()
+        _give_back_to_cap(session, rule, user_id, granted, day)
         return AwardResult(0, "duplicate", _existing(session, key))
-    except BaseException:
-        savepoint.rollback()
-        raise
     if posting.replayed:
-        savepoint.rollback()  # give the cap back: nothing was paid this time
+        _give_back_to_cap(session, rule, user_id, granted, day)  # nothing was paid this time
         return AwardResult(0, "duplicate", posting.transfer)
-    savepoint.commit()
 
     if rule.code in CONTRIBUTION_RULES:
         from .referrals import on_contribution
