@@ -48,6 +48,8 @@ os.environ.setdefault("GOLDCOIN_ASYNC_MODE", "threading")
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 import requests  # noqa: E402
+from load_invariants import check_invariants  # noqa: E402
+from probes import CpuMeter, WaitSampler, worker_pids  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("GOLDCOIN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("GOLDCOIN_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -177,88 +179,6 @@ def login(port, username):
     r.raise_for_status()
     cookie = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
     return cookie, r.json()["csrf_token"]
-
-
-def worker_pids(servers):
-    """The gunicorn worker processes (the masters' children)."""
-    pids = []
-    for proc, _, _ in servers:
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-        pids += [int(p) for p in children.read_text().split()] if children.exists() else []
-    return pids
-
-
-def cpu_seconds(pids):
-    """User + system CPU the processes have used so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy():
-    """(busy, total) jiffies of the whole machine: how much CPU others left us."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-class CpuMeter:
-    def __init__(self, pids):
-        self.pids = pids
-
-    def __enter__(self):
-        self.cpu, self.machine, self.wall = cpu_seconds(self.pids), machine_busy(), time.monotonic()
-        return self
-
-    def __exit__(self, *exc):
-        busy, total = machine_busy()
-        self.server = cpu_seconds(self.pids) - self.cpu
-        self.busy_share = (busy - self.machine[0]) / max(1, total - self.machine[1])
-        self.elapsed = time.monotonic() - self.wall
-
-    def line(self, ops):
-        return (f"  server CPU {self.server:.1f} s in {self.elapsed:.1f} s ({self.server / self.elapsed:.0%} of a core),"
-                f" {1000 * self.server / max(ops, 1):.2f} ms per request; machine busy {self.busy_share:.0%}"
-                f" ({os.cpu_count()} cores, shared)")
-
-
-class WaitSampler:
-    """Samples what the run's PostgreSQL sessions are doing (pg_stat_activity)
-    every 50 ms: running, waiting for the client (our server), for IO, or for
-    a lock - where the money requests' milliseconds go on the database side."""
-
-    def __init__(self, url):
-        self.url, self.counts, self.stop = url, Counter(), threading.Event()
-
-    def _run(self):
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            while not self.stop.wait(0.05):
-                for state, wait_type, wait_event in conn.execute(
-                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                ):
-                    if state == "idle":
-                        continue  # a pooled connection no request holds
-                    self.counts[f"{state}: {wait_type or 'CPU'}/{wait_event or '-'}"] += 1
-
-    def __enter__(self):
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(5)
-
-    def line(self):
-        total = sum(self.counts.values()) or 1
-        top = ", ".join(f"{k} {100 * n / total:.0f}%" for k, n in self.counts.most_common(5))
-        return f"  database sessions in a request were: {top}"
 
 
 # --- clients --------------------------------------------------------------------
@@ -407,61 +327,6 @@ def summarise(records, kind, seconds):
     return ok, errors
 
 
-def check_invariants(url, records):
-    from sqlalchemy import func, select
-
-    from goldcoin.earning.models import ExternalEvent
-    from goldcoin.extensions import db
-    from goldcoin.ledger import reconcile
-    from goldcoin.ledger.models import Transfer
-    from goldcoin.store.models import Redemption
-
-    events = [s for k, _, _, seen in records if k == "earn" for s in seen]
-    redeems = [s for k, _, _, seen in records if k == "redeem" for s in seen]
-    failures = []
-    app = app_for(url, "gc:unused:")
-    with app.app_context():
-        session = db.session
-        # Every paid event: its record says what the client was told, and its award is one transfer.
-        stored = dict(session.execute(select(ExternalEvent.event_id, ExternalEvent.awarded)).all())
-        award_keys = {k: a for k, a in session.execute(
-            select(Transfer.idempotency_key, Transfer.amount).where(Transfer.kind.startswith("earn."))).all()}
-        for event_id, awarded, replayed in events:
-            if replayed:
-                failures.append(f"event {event_id}: a new event was answered as a replay")
-            if stored.get(event_id) != awarded:
-                failures.append(f"event {event_id}: client saw {awarded}, ledger records {stored.get(event_id)}")
-            elif awarded and award_keys.get(f"earn:solution:ext:solution:{event_id}") != awarded:
-                failures.append(f"event {event_id}: no award transfer of {awarded}")
-        paid = sum(1 for _, awarded, _ in events if awarded)
-        if len(award_keys) != paid:
-            failures.append(f"{len(award_keys)} award transfers, but the clients were told of {paid}")
-        # Every 201: one redemption, one debit under the member's key.
-        redemptions = dict(session.execute(select(Redemption.id, Redemption.transfer_id)).all())
-        redeem_transfers = session.scalar(select(func.count(Transfer.id)).where(Transfer.kind == "redeem"))
-        told = {rid for _, rid, _ in redeems}
-        if any(replayed for _, _, replayed in redeems):
-            failures.append("a new Idempotency-Key was answered as a replay")
-        if len(told) != len(redeems):
-            failures.append("one redemption id was answered to two requests")
-        missing = [rid for rid in told if rid not in redemptions]
-        if missing:
-            failures.append(f"{len(missing)} redemptions answered 201 are not in the database")
-        if len(redemptions) != len(told) or redeem_transfers != len(told):
-            failures.append(f"{len(redemptions)} redemptions and {redeem_transfers} debits in the ledger, "
-                            f"{len(told)} answered 201")
-        report = reconcile(session)
-        db.engine.dispose()
-    print(f"invariants: {len(events)} events answered 2xx ({paid} paid), {len(redeems)} redemptions answered 201")
-    for line in report.lines():
-        print("  " + line)
-    if not report.ok:
-        failures.append("reconcile failed")
-    print("  " + ("OK   every 2xx is in the ledger exactly once; nothing paid twice" if not failures else
-                  "FAIL " + "\n  FAIL ".join(failures[:20])))
-    return not failures
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
@@ -516,7 +381,7 @@ def main():
         money = (earn_ok + redeem_ok) / args.seconds
         health = healthz_ok / args.seconds
         print(f"money operations {money:.1f}/s, /healthz {health:.1f}/s: ratio {money / health:.3f}   (aim >= 0.25)")
-        ok = check_invariants(url, records)
+        ok = check_invariants(app_for(url, "gc:unused:"), records)
         r = redis.Redis.from_url(REDIS_URL)
         for key in r.scan_iter(prefix + "*"):
             r.delete(key)

@@ -26,13 +26,14 @@ wallets across several statements takes them in it.
 import re
 from typing import NamedTuple
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 from goldcoin.aftercommit import queue_event
 
+from .balances import EARNED_KIND_PREFIX, balance_of, derived_balance, earned_total, history, signed_amount  # noqa: F401
 from .errors import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -141,23 +142,6 @@ def lock_wallet(session, user_id):
     if account_id is None:
         raise UnknownAccount(f"member {user_id} has no wallet")
     return account_id
-
-
-def derived_balance(account_id):
-    """SQL expression: credits minus debits of `account_id` over all its transfers."""
-    credits = select(func.coalesce(func.sum(Transfer.amount), 0)).where(Transfer.to_account_id == account_id)
-    debits = select(func.coalesce(func.sum(Transfer.amount), 0)).where(Transfer.from_account_id == account_id)
-    return credits.scalar_subquery() - debits.scalar_subquery()
-
-
-def balance_of(session, account_id):
-    """A wallet's stored balance; a system account's balance derived from its transfers."""
-    row = session.execute(select(Account.kind, Account.balance).where(Account.id == account_id)).first()
-    if row is None:
-        return None
-    if row.kind == WALLET:
-        return row.balance
-    return int(session.scalar(select(derived_balance(account_id))))
 
 
 def transfer(
@@ -415,38 +399,3 @@ def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
     if handler is not None and not posting.replayed:
         handler(session, original)
     return posting
-
-
-def signed_amount(account_id):
-    """SQL expression: a transfer's amount as seen from `account_id` (+in, -out)."""
-    return case(
-        (Transfer.to_account_id == account_id, Transfer.amount),
-        else_=-Transfer.amount,
-    )
-
-
-def history(session, account_id, *, limit=50, before=None):
-    """Transfers touching the account, newest first, with signed amounts."""
-    stmt = (
-        select(Transfer, signed_amount(account_id).label("signed"))
-        .where((Transfer.from_account_id == account_id) | (Transfer.to_account_id == account_id))
-        .order_by(Transfer.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        stmt = stmt.where(Transfer.id < before)
-    return session.execute(stmt).all()
-
-
-EARNED_KIND_PREFIX = "earn."
-
-
-def earned_total(session, account_id):
-    """Coins earned from activity: earn.* credits minus earn.* debits (clawbacks)."""
-    value = session.scalar(
-        select(func.coalesce(func.sum(signed_amount(account_id)), literal(0))).where(
-            ((Transfer.from_account_id == account_id) | (Transfer.to_account_id == account_id))
-            & Transfer.kind.startswith(EARNED_KIND_PREFIX)
-        )
-    )
-    return int(value or 0)
