@@ -14,14 +14,28 @@ ever shown a transfer that did not happen.
 Subscribers must not raise: the coins have already moved. A subscriber that
 fails is logged, and whatever it maintains (a leaderboard, say) is repaired by
 its own rebuild command.
+
+Off the response. After a request's commit the events are handed to a
+bounded queue that one background worker per process serves, in commit order,
+in the committing app's context (a greenlet under gevent's monkey-patching, a
+thread otherwise): a slow or stalled Redis, Socket.IO message queue or mail
+server no longer holds the money response that caused the work. When the queue
+is full the events are dropped and logged (the pushes are courtesies; the
+database is the truth). Outside a request (CLI commands, workers, tests with
+GOLDCOIN_AFTERCOMMIT_BACKGROUND off) subscribers run inline after the commit,
+so nothing is lost when a command exits.
 """
 import logging
+import queue
+import threading
 from collections import defaultdict
 
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
 log = logging.getLogger(__name__)
+QUEUE_SIZE = 10_000
 
 _subscribers = defaultdict(list)
 _KEY = "goldcoin.aftercommit"
@@ -68,8 +82,62 @@ def _discard_rolled_back(session, previous_transaction):
         session.info[_KEY] = [e for e in pending if not _within(e[0], previous_transaction)]
 
 
+class _Worker:
+    """One per process: runs queued batches of committed events, in order."""
+
+    def __init__(self):
+        self.queue = queue.Queue(QUEUE_SIZE)
+        self.lock = threading.Lock()
+        self.thread = None
+
+    def submit(self, app, batch):
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="goldcoin-aftercommit", daemon=True)
+                self.thread.start()
+        try:
+            self.queue.put_nowait((app, batch))
+        except queue.Full:
+            log.warning("after-commit queue full: %d event(s) dropped (%s)", len(batch),
+                        ", ".join(sorted({name for name, _ in batch})))
+
+    def _run(self):
+        while True:
+            app, batch = self.queue.get()
+            try:
+                with app.app_context():
+                    for name, payload in batch:
+                        dispatch(name, payload)
+            except Exception:  # noqa: BLE001 - keep serving the queue
+                log.exception("after-commit batch failed")
+            finally:
+                self.queue.task_done()
+
+    def join(self):
+        """Wait until every batch queued so far has run (tests)."""
+        self.queue.join()
+
+
+_worker = _Worker()
+
+
+def wait_idle():
+    """Block until the background after-commit work queued so far has run."""
+    _worker.join()
+
+
+def _in_background():
+    return has_request_context() and current_app.config.get("GOLDCOIN_AFTERCOMMIT_BACKGROUND", True)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_committed(session):
     pending = session.info.pop(_KEY, None)
-    for _, name, payload in pending or ():
+    if not pending:
+        return
+    batch = [(name, payload) for _, name, payload in pending]
+    if has_app_context() and _in_background():
+        _worker.submit(current_app._get_current_object(), batch)
+        return
+    for name, payload in batch:
         dispatch(name, payload)

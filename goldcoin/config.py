@@ -46,6 +46,9 @@ class Config:
     # at most one `leaderboard` push per board per interval.
     GOLDCOIN_LEADERBOARD_PUSH_MS = int(os.environ.get("GOLDCOIN_LEADERBOARD_PUSH_MS", "1000"))
     GOLDCOIN_PUBLIC_URL = _public_url()
+    # After-commit work of a request (pushes, leaderboard, mail) runs on a
+    # background worker, off the response (goldcoin/aftercommit.py).
+    GOLDCOIN_AFTERCOMMIT_BACKGROUND = _bool("GOLDCOIN_AFTERCOMMIT_BACKGROUND", True)
     WTF_CSRF_TIME_LIMIT = None
     # CSRF is checked by goldcoin.security for cookie sessions only, so that
     # Bearer-token clients and the signed IPN endpoint are not caught by it.
@@ -101,6 +104,9 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = False
+    # Test-client requests check pushes and boards right after the response;
+    # the tests of the background worker switch it on.
+    GOLDCOIN_AFTERCOMMIT_BACKGROUND = False
 
 
 class ProductionConfig(Config):

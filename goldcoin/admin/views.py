@@ -19,7 +19,7 @@ from goldcoin.core.admin import CSRFForm, ReadOnlyModelView, SecureBaseView, Sec
 from goldcoin.core.audit import AdminAction
 from goldcoin.extensions import db
 from goldcoin.ledger import InsufficientFunds, LedgerError, balance_of, wallet_id
-from goldcoin.ledger.models import Account, Transfer
+from goldcoin.ledger.models import WALLET, Account, Transfer
 
 from .dashboard import DashboardDataView
 from .service import adjust_member, reverse_transfer
@@ -77,9 +77,16 @@ class UserView(SecureModelView):
         self._set_banned(ids, False)
 
 
+def _account_balance(view, context, model, name):
+    # A system account's stored figure is unused (0): its balance is derived from its transfers.
+    return model.balance if model.kind == WALLET else balance_of(db.session, model.id)
+
+
 class AccountView(ReadOnlyModelView):
     column_list = ("id", "kind", "code", "user_id", "balance", "created_at")
     column_filters = ("kind", "code", "user_id")
+    column_formatters = {"balance": _account_balance}
+    column_descriptions = {"balance": "A member wallet's stored balance; a system account's credits minus debits."}
 
 
 class MemberFilter(BaseSQLAFilter):

@@ -11,11 +11,13 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from marshmallow import INCLUDE, ValidationError, validates_schema
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from goldcoin.auth.models import User
 from goldcoin.core.schemas import Identifier, Int, Nested, Schema, Text, one_of
+from goldcoin.core.sql import insert_once
+from goldcoin.core.time import utcnow
 from goldcoin.ledger import open_wallet
 
 from .errors import EventError
@@ -100,7 +102,7 @@ def _pay(session, user_id, f, now):
         if f["upvotes"] < (rule.threshold or 0):
             return 0, "below_threshold"
         result = award(session, user_id, "post_quality", object_key=f"ext:post:{f['object_id']}",
-                       memo="Quality post (forum)", now=now)
+                       memo="Quality post (forum)", now=now, rule=rule)
     elif kind == "ea.verified":
         result = award(session, user_id, "ea_verified", object_key=f"ext:ea:{f['object_id']}",
                        memo="Verified EA (forum)", now=now)
@@ -133,26 +135,28 @@ def check_event_amount(session, event):
 
 
 def process_event(session, event, now=None):
-    """Record once, and pay, one forum event as EventIn loads it; returns EventOutcome."""
+    """Record once, and pay, one forum event as EventIn loads it; returns EventOutcome.
+
+    The record is inserted first, ON CONFLICT DO NOTHING on its unique id: a
+    second delivery (also a concurrent one, which waits for the first to
+    commit) inserts nothing and answers what the first paid."""
     check_event_amount(session, event)
-    first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == event["id"]))
-    if first is not None:
-        return EventOutcome(first.event_id, first.awarded, first.reason, True)
     user_id = member_for(session, event["user"]["external_id"], event["user"]["username"])
-    try:
-        with session.begin_nested():
-            record = ExternalEvent(
-                event_id=event["id"], type=event["type"], user_id=user_id, object_id=event["object_id"],
-                payload=json.dumps(event, sort_keys=True, default=str)[:4000],
-            )
-            session.add(record)
-            session.flush()
-            awarded, reason = _pay(session, user_id, event, now)
-            record.awarded, record.reason = awarded, reason
-    except IntegrityError:
-        # The same event id was recorded concurrently: it paid there.
+    inserted = session.execute(
+        insert_once(session, ExternalEvent)
+        .values(
+            event_id=event["id"], type=event["type"], user_id=user_id, object_id=event["object_id"],
+            awarded=0, reason="", payload=json.dumps(event, sort_keys=True, default=str)[:4000], created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(ExternalEvent.id)
+    ).first()
+    if inserted is None:
         first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == event["id"]))
-        if first is None:
-            raise
         return EventOutcome(first.event_id, first.awarded, first.reason, True)
-    return EventOutcome(record.event_id, awarded, reason, False)
+    awarded, reason = _pay(session, user_id, event, now)
+    session.execute(
+        update(ExternalEvent).where(ExternalEvent.id == inserted[0]).values(awarded=awarded, reason=reason),
+        execution_options={"synchronize_session": False},
+    )
+    return EventOutcome(event["id"], awarded, reason, False)

@@ -8,25 +8,27 @@
 
 Caps hold under concurrency because they are enforced by one conditional
 UPDATE on the member's counter row for the day: the second of two concurrent
-awards waits for the first's row lock and then sees its coins. The counter
-update and the transfer share a savepoint, so an award that turns out to be a
-replay (same key) gives its share of the cap back.
+awards to the same member waits for the first's row lock and then sees its
+coins. Awards to different members share no row (not even `mint`'s, whose
+balance is derived from transfers), so they run side by side. An award
+that turns out to be a replay (same key) gives its share of the cap back.
 """
 import math
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, literal, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.core.sql import insert_once
 from goldcoin.core.time import utc
-from goldcoin.ledger import MINT, IdempotencyConflict, lock_accounts, system_account_id, transfer, wallet_id
+from goldcoin.ledger import MINT, IdempotencyConflict, transfer, wallet_and_system_account
 from goldcoin.ledger.models import Transfer
 
 from .errors import UnknownRule
-from .models import BoosterCampaign, EarningCounter, EarningRule, PersonalBooster
-from .settings import EVENT_AMOUNT_CEILING, MULTIPLIER_CEILING, get_decimal
+from .models import BoosterCampaign, EarningCounter, EarningRule, EarningSetting, PersonalBooster
+from .settings import EVENT_AMOUNT_CEILING, MULTIPLIER_CEILING, SETTINGS
 
 # The most one award pays: the largest event times the largest multiplier
 # (1e9), within the 32-bit columns of the daily counters.
@@ -103,16 +105,36 @@ def multiplier_for(session, user_id, rule_code, now=None):
 
     Several campaigns do not stack (the largest applies), nor do several
     personal boosters; global x personal is capped at `max_multiplier`.
+    One statement reads the running campaigns, the member's running boosters
+    and the cap (every award asks, so it is on the hot path).
     """
     if rule_code in UNBOOSTED_RULES:
         return Decimal(1)
     now = utc(now)
-    campaign = max((c.multiplier for c in active_campaigns(session, now) if c.applies_to(rule_code)), default=Decimal(1))
-    personal_rows = session.scalars(select(PersonalBooster).where(PersonalBooster.user_id == user_id)).all()
-    personal = max(
-        (b.multiplier for b in personal_rows if b.starts_at <= now < b.ends_at), default=Decimal(1)
-    )
-    return min(Decimal(campaign) * Decimal(personal), get_decimal(session, "max_multiplier"))
+    c, p = BoosterCampaign, PersonalBooster
+    rows = session.execute(
+        union_all(
+            select(literal("campaign"), c.multiplier, c.rules, null())
+            .where(c.active.is_(True), c.starts_at <= now, c.ends_at > now),
+            select(literal("personal"), p.multiplier, null(), null())
+            .where(p.user_id == user_id, p.starts_at <= now, p.ends_at > now),
+            select(literal("cap"), null(), null(), EarningSetting.value).where(EarningSetting.key == "max_multiplier"),
+        )
+    ).all()
+    campaign = personal = Decimal(1)
+    setting = SETTINGS["max_multiplier"]
+    cap = setting.parse(setting.default)
+    for source, multiplier, rules, value in rows:
+        if source == "campaign" and BoosterCampaign(rules=rules).applies_to(rule_code):
+            campaign = max(campaign, Decimal(multiplier))
+        elif source == "personal":
+            personal = max(personal, Decimal(multiplier))
+        elif source == "cap":
+            try:
+                cap = setting.parse(value)
+            except ValueError:
+                pass  # written around the admin's check (get_value logs those): the default applies
+    return min(campaign * personal, Decimal(cap))
 
 
 def grant_personal_booster(session, user_id, multiplier, hours, key, now=None):
@@ -166,32 +188,16 @@ def paid_award(session, rule_code, user_id, object_key):
     ).first()
 
 
-def _ensure_counter(session, user_id, rule_code, day):
-    counter_id = session.scalar(
-        select(EarningCounter.id).where(
-            EarningCounter.user_id == user_id, EarningCounter.rule_code == rule_code, EarningCounter.day == day
-        )
-    )
-    if counter_id is not None:
-        return counter_id
-    try:
-        with session.begin_nested():
-            session.execute(
-                insert(EarningCounter).values(user_id=user_id, rule_code=rule_code, day=day, coins=0, count=0, last_grant=0)
-            )
-    except IntegrityError:
-        pass  # another award created it first
-    return session.scalar(
-        select(EarningCounter.id).where(
-            EarningCounter.user_id == user_id, EarningCounter.rule_code == rule_code, EarningCounter.day == day
-        )
-    )
-
-
 def _take_from_cap(session, rule, user_id, amount, day):
-    """Count `amount` against today's caps in ONE conditional UPDATE; returns the
-    coins granted (amount, less when the coin cap is nearly reached, 0 if capped)."""
-    counter_id = _ensure_counter(session, user_id, rule.code, day)
+    """Count `amount` against today's caps in ONE conditional UPDATE of the
+    member's counter row; returns the coins granted (amount, less when the coin
+    cap is nearly reached, 0 if capped).
+
+    The row usually exists (the member earned today already), so the UPDATE
+    comes first; only when it matched nothing is the row created (ON CONFLICT
+    DO NOTHING: a concurrent award may create it first) and the UPDATE tried
+    once more (a capped award costs three statements; a usual one, one).
+    """
     cap_coins, cap_count = rule.daily_cap_coins, rule.daily_cap_count
     c = EarningCounter
     if cap_coins is None:
@@ -204,36 +210,54 @@ def _take_from_cap(session, rule, user_id, amount, day):
         # (Compared as `amount <= cap - coins`: `coins + amount` may not fit 32 bits.)
         grant = case((amount <= cap_coins - c.coins, amount), else_=cap_coins - c.coins)
         coins = c.coins + grant
-    stmt = update(c).where(c.id == counter_id)
+    # Lock site (docs/ledger.md, "Lock order" 2): the member's own counter row.
+    stmt = update(c).where(c.user_id == user_id, c.rule_code == rule.code, c.day == day)
     if cap_coins is not None:
         stmt = stmt.where(c.coins < cap_coins)
     if cap_count is not None:
         stmt = stmt.where(c.count < cap_count)
-    row = session.execute(
-        stmt.values(last_grant=grant, coins=coins, count=c.count + 1).returning(c.last_grant),
-        execution_options={"synchronize_session": False},
-    ).first()
+    stmt = stmt.values(last_grant=grant, coins=coins, count=c.count + 1).returning(c.last_grant)
+    options = {"synchronize_session": False}
+    row = session.execute(stmt, execution_options=options).first()
+    if row is None:
+        session.execute(
+            insert_once(session, EarningCounter)
+            .values(user_id=user_id, rule_code=rule.code, day=day, coins=0, count=0, last_grant=0)
+            .on_conflict_do_nothing()
+        )
+        # Again, whether this created the row or waited for a concurrent award
+        # that did (READ COMMITTED: this statement sees its committed row).
+        row = session.execute(stmt, execution_options=options).first()
     return 0 if row is None else int(row[0])
+
+
+def _give_back_to_cap(session, rule, user_id, granted, day):
+    c = EarningCounter
+    session.execute(
+        update(c)
+        .where(c.user_id == user_id, c.rule_code == rule.code, c.day == day)
+        .values(coins=c.coins - granted, count=c.count - 1),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _existing(session, key):
     return session.scalar(select(Transfer).where(Transfer.idempotency_key == key))
 
 
-def award(session, user_id, rule_code, *, object_key, memo, amount=None, reference=None, now=None, actor_id=None):
+def award(session, user_id, rule_code, *, object_key, memo, amount=None, reference=None, now=None, actor_id=None,
+          rule=None):
     """Decide and pay one award; returns AwardResult(paid, reason, transfer).
 
     `object_key` names the cause ("post:42", "ea:7", "ext:evt-9"); the same
     cause never pays twice. `amount` overrides the rule's amount (bounty,
     challenge, affiliate). `now` (UTC) picks boosters and the cap's day.
+    `rule` is the EarningRule of `rule_code` when the caller has read it already.
     """
-    rule = get_rule(session, rule_code)
+    rule = rule if rule is not None and rule.code == rule_code else get_rule(session, rule_code)
     if not rule.enabled:
         return AwardResult(0, "disabled", None)
     key = award_key(rule, user_id, object_key)
-    first = _existing(session, key)
-    if first is not None:
-        return AwardResult(0, "duplicate", first)
     base = rule.amount if amount is None else amount
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
         raise ValueError(f"an award is a non-negative integer of coins, not {base!r}")
@@ -242,27 +266,34 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
     # overflow what counts it; an event pays at most EVENT_AMOUNT_CEILING before boosting.
     boosted = min(math.floor(Decimal(base) * multiplier_for(session, user_id, rule.code, now)), MAX_AWARD)
     if boosted <= 0:
-        return AwardResult(0, "zero", None)
+        first = _existing(session, key)
+        return AwardResult(0, "duplicate", first) if first is not None else AwardResult(0, "zero", None)
 
-    mint = system_account_id(session, MINT)
-    # Lock order: `mint` first, then the counter row, then the wallet. Every
-    # award posts from `mint` anyway, so taking its row lock first costs little
-    # and means a transaction paying several awards (a referral milestone inside
-    # an award, a challenge's winners) can never deadlock with another on counters.
-    # (`flask goldcoin init-db` creates mint before any wallet, so this order
-    # agrees with the ledger's own lock order by account id.)
-    lock_accounts(session, [mint])
-    savepoint = session.begin_nested()
+    # One statement for both accounts (the hot path: every award asks).
+    wallet, mint = wallet_and_system_account(session, user_id, MINT)
+    # Locks (docs/ledger.md, "Lock order"): the member's counter row for the
+    # day (the cap's conditional UPDATE), then the member's wallet (the
+    # ledger's credit); both held to commit, both this member's own. No lock
+    # on `mint`: the ledger never updates a system account's row, so awards
+    # to different members never wait for each other. A cause paid before is
+    # found by the transfer's own ON CONFLICT (then the cap is given back), so
+    # the usual, new award reads nothing to find out it is new.
+    # No savepoint (two statements on every award): the one thing to undo when
+    # nothing is paid is this award's share of the cap, given back below under
+    # the counter row lock this transaction already holds.
+    day = now.date()
+    granted = _take_from_cap(session, rule, user_id, boosted, day)
+    if granted <= 0:
+        first = _existing(session, key)
+        if first is not None:
+            return AwardResult(0, "duplicate", first)
+        _notices().award_capped(session, user_id, rule.name, memo)  # "Answer accepted" paid 0: say why
+        return AwardResult(0, "capped", None)
     try:
-        granted = _take_from_cap(session, rule, user_id, boosted, now.date())
-        if granted <= 0:
-            savepoint.rollback()
-            _notices().award_capped(session, user_id, rule.name, memo)  # "Answer accepted" paid 0: say why
-            return AwardResult(0, "capped", None)
         posting = transfer(
             session,
             mint,
-            wallet_id(session, user_id),
+            wallet,
             granted,
             kind=f"earn.{rule.code}",
             key=key,
@@ -272,15 +303,11 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
         )
     except IdempotencyConflict:
         # Paid concurrently with another amount (a booster started in between).
-        savepoint.rollback()
+        _give_back_to_cap(session, rule, user_id, granted, day)
         return AwardResult(0, "duplicate", _existing(session, key))
-    except BaseException:
-        savepoint.rollback()
-        raise
     if posting.replayed:
-        savepoint.rollback()  # give the cap back: nothing was paid this time
+        _give_back_to_cap(session, rule, user_id, granted, day)  # nothing was paid this time
         return AwardResult(0, "duplicate", posting.transfer)
-    savepoint.commit()
 
     if rule.code in CONTRIBUTION_RULES:
         from .referrals import on_contribution

@@ -20,15 +20,18 @@ from .reconcile import reconcile
 from .service import (
     Posting,
     balance_of,
+    derived_balance,
     earned_total,
     ensure_system_accounts,
     history,
     lock_accounts,
+    lock_wallet,
     on_reversal,
     open_wallet,
     reverse,
     system_account_id,
     transfer,
+    wallet_and_system_account,
     wallet_id,
 )
 

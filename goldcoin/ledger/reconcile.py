@@ -1,9 +1,17 @@
-"""The three invariants of the ledger, checked from the records of truth."""
+"""The three invariants of the ledger, checked from the records of truth.
+
+A member wallet's balance is stored (and updated by every transfer); a system
+account's is derived from its transfers (docs/ledger.md). So "every balance
+equals its credits minus its debits" compares each wallet's stored balance
+with its transfers, and "balances sum to zero" adds the wallets' stored
+balances to the system accounts' derived ones: it is zero exactly when the
+coins the wallets hold are the coins the system accounts gave out net.
+"""
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
-from .models import WALLET, Account, Transfer
+from .models import SYSTEM, WALLET, Account, Transfer
 
 
 @dataclass
@@ -43,11 +51,8 @@ def reconcile(session):
     report = Report()
     report.accounts = session.scalar(select(func.count(Account.id))) or 0
     report.transfers = session.scalar(select(func.count(Transfer.id))) or 0
-    report.total_balance = int(session.scalar(select(func.coalesce(func.sum(Account.balance), 0))))
 
-    credits = (
-        select(Transfer.to_account_id.label("account_id"), Transfer.amount.label("amount"))
-    )
+    credits = select(Transfer.to_account_id.label("account_id"), Transfer.amount.label("amount"))
     debits = select(Transfer.from_account_id.label("account_id"), (-Transfer.amount).label("amount"))
     movements = credits.union_all(debits).subquery()
     computed = (
@@ -55,10 +60,20 @@ def reconcile(session):
         .group_by(movements.c.account_id)
         .subquery()
     )
+    net = func.coalesce(computed.c.net, 0)
+    # A system account's balance IS its net of transfers; a wallet's is the stored figure.
+    balance = case((Account.kind == SYSTEM, net), else_=Account.balance)
+    report.total_balance = int(
+        session.scalar(
+            select(func.coalesce(func.sum(balance), 0)).select_from(Account).outerjoin(
+                computed, computed.c.account_id == Account.id
+            )
+        )
+    )
     rows = session.execute(
-        select(Account.id, Account.balance, func.coalesce(computed.c.net, 0))
+        select(Account.id, Account.balance, net)
         .outerjoin(computed, computed.c.account_id == Account.id)
-        .where(Account.balance != func.coalesce(computed.c.net, 0))
+        .where(Account.kind == WALLET, Account.balance != net)
         .order_by(Account.id)
     ).all()
     report.mismatched = [(r[0], int(r[1]), int(r[2])) for r in rows]

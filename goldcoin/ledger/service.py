@@ -3,28 +3,37 @@
 Plain SQLAlchemy: every function takes the session to work in, flushes, and
 never commits. The caller (a request, a CLI command, a worker) commits once.
 
-A transfer is three statements: insert the transfer with ON CONFLICT DO
-NOTHING (its idempotency key is unique, so a second posting of the same cause
-inserts nothing and hands back the first), then the two balance updates in
-account-id order (so two transfers between the same accounts in opposite
+A transfer is at most three statements: insert the transfer with ON CONFLICT
+DO NOTHING (its idempotency key is unique, so a second posting of the same
+cause inserts nothing and hands back the first; the insert also returns both
+accounts' kinds), then the balance update of each member wallet it touches,
+in account-id order (so two transfers between the same wallets in opposite
 directions cannot deadlock). The debit is conditional, `balance >= amount`,
 so a wallet can never be overdrawn and no balance is ever read and written
 back; when it is refused, the transfer's own uncommitted row is removed.
 
-Account-id order is the ledger's one lock order: `transfer` updates in it,
-and `lock_accounts` is how any other domain that must hold accounts across
-several statements takes them in it.
+System accounts (`mint`, `sink`, ...) have no stored balance to update: their
+balance is derived from their transfers (credits minus debits, see
+`balance_of` and docs/ledger.md). They may go negative, so there is nothing to
+check, and no transfer ever waits on a system account's row: every award
+comes from `mint` and every redemption goes to `sink`, and a stored balance
+there would make all earning, and all redeeming, one at a time.
+
+Account-id order is the ledger's one lock order for wallets: `transfer`
+updates in it, and `lock_accounts` is how any other domain that must hold
+wallets across several statements takes them in it.
 """
 import re
 from typing import NamedTuple
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 from goldcoin.aftercommit import queue_event
 
+from .balances import EARNED_KIND_PREFIX, balance_of, derived_balance, earned_total, history, signed_amount  # noqa: F401
 from .errors import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -37,10 +46,13 @@ from .models import SYSTEM, SYSTEM_ACCOUNTS, WALLET, Account, Transfer, utcnow
 
 class Posting(NamedTuple):
     """What posting a transfer did: the transfer, and whether it was a replay
-    of a key posted before (in which case nothing moved this time)."""
+    of a key posted before (in which case nothing moved this time); for a new
+    posting, `balances` maps each member wallet it moved to its new balance
+    (read by the UPDATE itself, so callers need not read it again)."""
 
     transfer: Transfer
     replayed: bool
+    balances: dict | None = None
 
 
 def open_wallet(session, user_id):
@@ -75,13 +87,30 @@ def system_account_id(session, code):
     return session.scalar(select(Account.id).where(Account.code == code))
 
 
+def wallet_and_system_account(session, user_id, code):
+    """(the member's wallet id, the system account's id) in one statement; the
+    system account is created on first use."""
+    rows = session.execute(
+        select(Account.id, Account.code).where((Account.user_id == user_id) | (Account.code == code))
+    ).all()
+    wallet = next((account_id for account_id, row_code in rows if row_code is None), None)
+    system = next((account_id for account_id, row_code in rows if row_code == code), None)
+    if wallet is None:
+        raise UnknownAccount(f"member {user_id} has no wallet")
+    return wallet, system if system is not None else system_account_id(session, code)
+
+
 def ensure_system_accounts(session):
     for code in SYSTEM_ACCOUNTS:
         system_account_id(session, code)
 
 
 def lock_accounts(session, account_ids):
-    """Row-lock these accounts until the transaction ends, in account-id order.
+    """Row-lock these member wallets until the transaction ends, in account-id order.
+
+    System accounts among `account_ids` are not locked: nothing updates their
+    rows (their balance is derived), so there is nothing to wait for, and
+    locking `mint` or `sink` would serialise every award or redemption.
 
     For a caller that posts several transfers, or checks something (a
     per-member limit, a daily cap) before posting, and needs nobody else to
@@ -94,11 +123,25 @@ def lock_accounts(session, account_ids):
     """
     ids = sorted(set(account_ids))
     if ids:
-        session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id).with_for_update()).all()
+        # Lock site: member wallets only, ascending id (docs/ledger.md, "Lock order").
+        session.execute(
+            select(Account.id)
+            .where(Account.id.in_(ids), Account.kind == WALLET)
+            .order_by(Account.id)
+            .with_for_update()
+        ).all()
 
 
-def balance_of(session, account_id):
-    return session.scalar(select(Account.balance).where(Account.id == account_id))
+def lock_wallet(session, user_id):
+    """Find the member's wallet and row-lock it until the transaction ends, in
+    one statement; returns its id. For a domain that counts something of the
+    member's (a per-member limit) before posting: the lock makes the count
+    hold until commit. Raises UnknownAccount for a member without a wallet."""
+    # Lock site: one member wallet (docs/ledger.md, "Lock order").
+    account_id = session.scalar(select(Account.id).where(Account.user_id == user_id).with_for_update())
+    if account_id is None:
+        raise UnknownAccount(f"member {user_id} has no wallet")
+    return account_id
 
 
 def transfer(
@@ -143,11 +186,12 @@ def transfer(
         actor_id=actor_id,
         created_at=utcnow(),
     )
-    new_id = driver.insert_once(values)
-    if new_id is None:
+    inserted = driver.insert_once(values)
+    if inserted is None:
         return Posting(_first_posting(session, values), True)
+    new_id, from_kind, to_kind = inserted
     try:
-        moved = _move(driver, from_account_id, to_account_id, amount)
+        moved, balances = _move(driver, (from_account_id, from_kind), (to_account_id, to_kind), amount)
     except LedgerError:
         # Only this transaction can see the row: removing it leaves no trace.
         driver.run("delete", {"transfer_id": new_id})
@@ -179,7 +223,7 @@ def transfer(
             ],
         },
     )
-    return Posting(posted, False)
+    return Posting(posted, False, {account_id: balance for account_id, balance in balances})
 
 
 # The hot path sends driver SQL (exec_driver_sql): measured with
@@ -195,18 +239,20 @@ _SQL = {
         " idempotency_key, reverses_id, actor_id, created_at)"
         " VALUES (:from_account_id, :to_account_id, :amount, :kind, :memo, :reference,"
         " :idempotency_key, :reverses_id, :actor_id, :created_at)"
-        " ON CONFLICT DO NOTHING RETURNING id"
+        " ON CONFLICT DO NOTHING RETURNING id,"
+        # The kinds tell `_move` which rows to update (wallets only), without a statement of its own.
+        " (SELECT kind FROM accounts WHERE id = :from_account_id),"
+        " (SELECT kind FROM accounts WHERE id = :to_account_id)"
     ),
-    # Members cannot go below zero; system accounts may.
+    # Only member wallets are updated, and they cannot go below zero.
     "debit": (
         "UPDATE accounts SET balance = balance - :amount"
-        " WHERE id = :account_id AND (balance >= :amount OR kind <> 'wallet')"
+        " WHERE id = :account_id AND balance >= :amount"
         " RETURNING user_id, balance"
     ),
     "credit": "UPDATE accounts SET balance = balance + :amount WHERE id = :account_id RETURNING user_id, balance",
     "uncredit": "UPDATE accounts SET balance = balance - :amount WHERE id = :account_id",
     "delete": "DELETE FROM transfers WHERE id = :transfer_id",
-    "exists": "SELECT id FROM accounts WHERE id = :account_id",
 }
 _SUPPORTED = ("postgresql", "sqlite")
 _driver_sql_cache = {}
@@ -242,12 +288,13 @@ class _Driver:
         self.conn.exec_driver_sql(_driver_sql(self.dialect, name), params)
 
     def insert_once(self, values):
-        """The new transfer's id, or None when its key was posted before."""
+        """(new transfer id, from account's kind, to account's kind), or None
+        when its key was posted before."""
         params = dict(values)
         if self._created_at is not None:
             params["created_at"] = self._created_at(params["created_at"])
         row = self.one("insert_once", params)
-        return row[0] if row else None
+        return tuple(row) if row else None
 
 
 def _first_posting(session, values):
@@ -268,24 +315,34 @@ def _first_posting(session, values):
     return first
 
 
-def _move(driver, from_account_id, to_account_id, amount):
-    """Apply both balance changes in account-id order (so that two opposite
-    transfers cannot deadlock); return [(user_id, new balance, delta)].
+def _move(driver, source, target, amount):
+    """Apply the balance change of each member wallet in (account_id, kind)
+    `source` and `target`, in account-id order (so that two opposite transfers
+    cannot deadlock); return ([(user_id, new balance, delta)], [(account_id,
+    new balance)]) of the wallets.
 
-    If the debit is refused after the credit went through, the credit is
-    taken back before raising, so the caller's transaction is left as it was."""
-    moved = []
-    for account_id in sorted((from_account_id, to_account_id)):
-        debit = account_id == from_account_id
-        row = driver.one("debit" if debit else "credit", {"account_id": account_id, "amount": amount})
-        if row is None:
-            if moved:  # the credit went through first: take it back
-                driver.run("uncredit", {"account_id": to_account_id, "amount": amount})
-            if debit and driver.one("exists", {"account_id": account_id}):
-                raise InsufficientFunds(f"account {account_id} cannot cover {amount} coins")
+    A system account's row is left alone: its balance is derived from the
+    transfer just inserted. If a wallet debit is refused after the credit went
+    through, the credit is taken back before raising, so the caller's
+    transaction is left as it was."""
+    moved, balances = [], []
+    for account_id, kind in sorted((source, target)):
+        if kind is None:
+            # SQLite without foreign-key enforcement; PostgreSQL refused the insert already.
+            if moved:
+                driver.run("uncredit", {"account_id": target[0], "amount": amount})
             raise UnknownAccount(f"no account {account_id}")
+        if kind != WALLET:
+            continue
+        debit = account_id == source[0]
+        row = driver.one("debit" if debit else "credit", {"account_id": account_id, "amount": amount})
+        if row is None:  # only a debit can be refused: the row exists (its kind was read)
+            if moved:  # the credit went through first: take it back
+                driver.run("uncredit", {"account_id": target[0], "amount": amount})
+            raise InsufficientFunds(f"account {account_id} cannot cover {amount} coins")
         moved.append((row[0], row[1], -amount if debit else amount))
-    return moved
+        balances.append((account_id, row[1]))
+    return moved, balances
 
 
 def _reversal_of(session, transfer_id):
@@ -342,38 +399,3 @@ def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
     if handler is not None and not posting.replayed:
         handler(session, original)
     return posting
-
-
-def signed_amount(account_id):
-    """SQL expression: a transfer's amount as seen from `account_id` (+in, -out)."""
-    return case(
-        (Transfer.to_account_id == account_id, Transfer.amount),
-        else_=-Transfer.amount,
-    )
-
-
-def history(session, account_id, *, limit=50, before=None):
-    """Transfers touching the account, newest first, with signed amounts."""
-    stmt = (
-        select(Transfer, signed_amount(account_id).label("signed"))
-        .where((Transfer.from_account_id == account_id) | (Transfer.to_account_id == account_id))
-        .order_by(Transfer.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        stmt = stmt.where(Transfer.id < before)
-    return session.execute(stmt).all()
-
-
-EARNED_KIND_PREFIX = "earn."
-
-
-def earned_total(session, account_id):
-    """Coins earned from activity: earn.* credits minus earn.* debits (clawbacks)."""
-    value = session.scalar(
-        select(func.coalesce(func.sum(signed_amount(account_id)), literal(0))).where(
-            ((Transfer.from_account_id == account_id) | (Transfer.to_account_id == account_id))
-            & Transfer.kind.startswith(EARNED_KIND_PREFIX)
-        )
-    )
-    return int(value or 0)

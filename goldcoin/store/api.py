@@ -104,7 +104,9 @@ def redeem(_body, headers, reward_id):
         "redemption_id": redemption.id,
         "reward_id": redemption.reward_id,
         "cost": redemption.cost,
-        "balance": balance_of(db.session, wallet_id(db.session, current_user.id)),
+        # A new redemption's debit read the balance already; a replay reads it.
+        "balance": result.balance if result.balance is not None
+        else balance_of(db.session, wallet_id(db.session, current_user.id)),
         "replayed": result.replayed,
     }
 

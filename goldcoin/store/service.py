@@ -1,13 +1,14 @@
 """Redeeming rewards, and managing the catalogue. Functions flush, never commit."""
 import re
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import case, exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
-from goldcoin.ledger import SINK, lock_accounts, on_reversal, system_account_id, transfer, wallet_id
-from goldcoin.ledger.models import Transfer, utcnow
+from goldcoin.ledger import SINK, lock_wallet, on_reversal, system_account_id, transfer
+from goldcoin.ledger.models import Account, Transfer, utcnow
 
 from . import entitlements
 from .errors import InvalidReward, KeyReused, LimitReached, OutOfStock, RewardNotFound
@@ -23,6 +24,7 @@ CLIENT_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 class RedeemResult(NamedTuple):
     redemption: Redemption
     replayed: bool
+    balance: int | None = None  # the wallet's balance after a new redemption (None for a replay)
 
 
 def list_rewards(session, include_inactive=False):
@@ -65,10 +67,14 @@ def limits_reached(session, user_id, rewards):
 def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
     """Spend the reward's cost and grant its effect; all of it or nothing.
 
-    One savepoint holds: the member's wallet (and `sink`) locked in id order,
-    the replay check, the per-member limit count, the conditional stock
-    decrement (`stock > 0`), the ledger debit wallet -> sink, the redemption
-    record and the entitlement/effect. Any error rolls all of it back.
+    All of it happens, in the global lock order (docs/ledger.md): the
+    member's wallet row locked (found and locked in one statement), the replay
+    check, the per-member limit count, the conditional stock decrement
+    (`stock > 0`, only for a reward with stock), the ledger debit wallet ->
+    sink, the redemption record and the entitlement/effect. Any error rolls
+    all of it back. `sink` is not locked: its balance is derived from its
+    transfers, so redemptions by different members never wait for each other
+    (nor, for a reward without stock, on the reward's row).
 
     The ledger key is `redeem:<user_id>:<client_key>`; without a client key it
     is derived from the member's count of redemptions of this reward (taken
@@ -79,43 +85,55 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
     if client_key is not None and not CLIENT_KEY_RE.match(client_key):
         raise InvalidReward("Idempotency-Key: 1 to 100 of A-Z a-z 0-9 _ . : -")
     key = f"redeem:{user_id}:{client_key}" if client_key else None
-    reward = session.get(Reward, reward_id)
-    if reward is None:
+    # One fresh read (also of a reward already in the session). Its fields may
+    # change concurrently: a redemption that read them before an admin's edit
+    # is ordered before that edit, and the stock decrement re-checks `active`
+    # and `stock` in the UPDATE itself.
+    # (`sink`'s id comes with it: one statement fewer on every redemption.)
+    row = session.execute(
+        select(Reward, select(Account.id).where(Account.code == SINK).scalar_subquery())
+        .where(Reward.id == reward_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
         raise RewardNotFound(f"No reward {reward_id}.")
-    if key:
-        replay = _replay(session, key, reward_id)
-        if replay:
-            return replay
-    if not reward.active:
-        raise RewardNotFound(f"Reward {reward_id} is not available.")
+    reward, sink = row
+    sink = sink if sink is not None else system_account_id(session, SINK)
 
-    wallet = wallet_id(session, user_id)
-    sink = system_account_id(session, SINK)
-    with session.begin_nested():
-        lock_accounts(session, [wallet, sink])
-        # Under the lock: a concurrent request with the same key has committed by now.
+    # A savepoint only where there is something to take back: the stock
+    # decrement, if the debit is then refused. Without stock, everything
+    # refused is refused before anything is written (the ledger removes its
+    # own refused row), so the savepoint's two statements are saved.
+    with session.begin_nested() if reward.stock is not None else nullcontext():
+        # Lock site (docs/ledger.md, "Lock order" 3): this member's wallet, held to
+        # commit, so the count below and a concurrent same-key request are settled.
+        wallet = lock_wallet(session, user_id)
         if key:
             replay = _replay(session, key, reward_id)
             if replay:
                 return replay
-        session.refresh(reward)
         if not reward.active:
             raise RewardNotFound(f"Reward {reward_id} is not available.")
-        mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
-        count = session.scalar(select(func.count(Redemption.id)).where(*mine))
-        if reward.per_user_limit is not None:
-            held = session.scalar(select(func.count(Redemption.id)).where(*mine, _counts_toward_limit()))
-            if held >= reward.per_user_limit:
+        count = 0
+        if reward.per_user_limit is not None or not key:
+            mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
+            count, held = session.execute(
+                select(func.count(Redemption.id), func.count(case((_counts_toward_limit(), Redemption.id))))
+                .where(*mine)
+            ).one()
+            if reward.per_user_limit is not None and held >= reward.per_user_limit:
                 raise LimitReached(f"You have redeemed {reward.name} {held} time(s); the limit is {reward.per_user_limit}.")
-        taken = session.execute(
-            update(Reward)
-            .where(Reward.id == reward_id, Reward.active.is_(True), (Reward.stock.is_(None)) | (Reward.stock > 0))
-            .values(stock=Reward.stock - 1),  # NULL - 1 stays NULL: unlimited
-            execution_options={"synchronize_session": False},
-        ).rowcount
-        if taken != 1:
-            raise OutOfStock(f"{reward.name} is out of stock.")
-        session.expire(reward, ["stock"])
+        if reward.stock is not None:
+            # Lock site ("Lock order" 4): the reward's stock row, after the wallet.
+            taken = session.execute(
+                update(Reward)
+                .where(Reward.id == reward_id, Reward.active.is_(True), (Reward.stock.is_(None)) | (Reward.stock > 0))
+                .values(stock=Reward.stock - 1),  # NULL - 1 stays NULL: made unlimited meanwhile
+                execution_options={"synchronize_session": False},
+            ).rowcount
+            if taken != 1:
+                raise OutOfStock(f"{reward.name} is out of stock.")
+            session.expire(reward, ["stock"])
         posting = transfer(
             session,
             wallet,
@@ -133,7 +151,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
         session.add(redemption)
         session.flush()
         apply_effect(session, reward, redemption, now=now)
-    return RedeemResult(redemption, False)
+    return RedeemResult(redemption, False, posting.balances.get(wallet))
 
 
 def apply_effect(session, reward, redemption, now=None):
