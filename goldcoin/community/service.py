@@ -15,7 +15,7 @@ from goldcoin.core.time import utc, utcnow
 from goldcoin.earning import award
 from goldcoin.earning.service import get_rule, paid_award
 from goldcoin.earning.settings import get_bool, get_int
-from goldcoin.ledger import InsufficientFunds, reverse, transfer
+from goldcoin.ledger import InsufficientFunds, lock_accounts, reverse, transfer
 from goldcoin.ledger.models import Account, Transfer
 
 from .errors import CommunityError
@@ -187,9 +187,10 @@ def remove_post(session, moderator, post, reason, write_off=False):
 
 
 def _take_back_what_is_left(session, moderator, post, paid, reason):
-    # The wallet's balance is read, then at most that much is moved by the
-    # ledger's conditional transfer: if it was spent meanwhile, InsufficientFunds
-    # refuses the whole request and the moderator tries again.
+    # The wallet is row-locked first (the ledger's lock), so the balance read
+    # next cannot change before the transfer moves at most that much; the
+    # transfer's conditional debit still refuses an overdraft whatever happens.
+    lock_accounts(session, [paid.to_account_id])
     held = int(session.scalar(select(Account.balance).where(Account.id == paid.to_account_id)) or 0)
     amount = min(held, paid.amount)
     clawback = None
