@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, current_app, has_app_context, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -94,6 +94,22 @@ def current_language():
     return _CODES.get(str(get_locale() or "")) or current_app.config["GOLDCOIN_DEFAULT_LOCALE"]
 
 
+def language_of(session, user_id):
+    """The language to write to a member in (a notification, an email): the
+    member's saved choice; else this request's when it is the member's own;
+    else the site's default."""
+    from sqlalchemy import select
+
+    from .auth.models import User
+
+    saved = supported(session.scalar(select(User.language).where(User.id == user_id)))
+    if saved or not has_app_context():  # outside the app (a script), force_locale changes nothing
+        return saved or "en"
+    if has_request_context() and getattr(current_user, "is_authenticated", False) and current_user.id == user_id:
+        return current_language()
+    return current_app.config["GOLDCOIN_DEFAULT_LOCALE"]
+
+
 def compile_catalogues(target):
     """Compile every translations/<locale>/LC_MESSAGES/*.po to .mo under
     `target` when the .mo is missing or older; each written under a temporary
@@ -141,12 +157,15 @@ def choose():
 
 
 def _template_context():
+    from .jsmessages import messages
+
     code = current_language()
     return {
         "current_language": code,
         "html_lang": HTML_LANG[code],
         "languages": LANGUAGES,
         "html_lang_of": HTML_LANG,
+        "js_messages": messages,
     }
 
 
@@ -166,4 +185,7 @@ def init_app(app):
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["GOLDCOIN_DEFAULT_TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.context_processor(_template_context)
+    from . import formats
+
+    formats.init_app(app)
     app.register_blueprint(bp)

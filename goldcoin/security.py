@@ -3,6 +3,7 @@ role checks."""
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
@@ -33,7 +34,7 @@ def _before_request():
     if header[:7].lower() == "bearer " and is_api_request():
         token = token_for(db.session, header[7:].strip())
         if token is None:
-            raise ApiError("unauthorized", "The Bearer token is unknown or revoked.")
+            raise ApiError("unauthorized", _("The Bearer token is unknown or revoked."))
         token.last_used_at = utcnow()
         g.api_token = token
         return  # a Bearer request carries no ambient cookie authority: no CSRF
@@ -84,7 +85,7 @@ def login_required_json(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            raise ApiError("unauthorized", "Log in first.")
+            raise ApiError("unauthorized", _("Log in first."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -97,9 +98,10 @@ def token_required(scope):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if g.get("api_token") is None:
-                raise ApiError("unauthorized", f"Send a Bearer token of scope '{scope}'.")
+                raise ApiError("unauthorized", _("Send a Bearer token of scope '%(scope)s'.", scope=scope))
             if g.api_token.scope != scope:
-                raise ApiError("forbidden", f"This token's scope is '{g.api_token.scope}', not '{scope}'.")
+                raise ApiError("forbidden", _("This token's scope is '%(scope)s', not '%(scope2)s'.",
+                                              scope=g.api_token.scope, scope2=scope))
             return view(*args, **kwargs)
 
         return wrapper
@@ -115,11 +117,11 @@ def admin_required_json(view):
         token = g.get("api_token")
         if token is not None:
             if token.scope != "admin":
-                raise ApiError("forbidden", "This token's scope is not 'admin'.")
+                raise ApiError("forbidden", _("This token's scope is not 'admin'."))
         elif not current_user.is_authenticated:
-            raise ApiError("unauthorized", "Log in as an admin or send an admin token.")
+            raise ApiError("unauthorized", _("Log in as an admin or send an admin token."))
         elif not current_user.is_admin:
-            raise ApiError("forbidden", "Admins only.")
+            raise ApiError("forbidden", _("Admins only."))
         return view(*args, **kwargs)
 
     return wrapper

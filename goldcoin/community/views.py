@@ -4,6 +4,7 @@ goldcoin.core.errors), and the request boundary commits."""
 import os
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -170,7 +171,7 @@ def start_bounty(thread_id):
     try:
         amount = int(request.form.get("amount", ""))
     except ValueError:
-        raise CommunityError("The bounty must be a whole number of coins.") from None
+        raise CommunityError(_("The bounty must be a whole number of coins.")) from None
     bounties.start_bounty(db.session, current_user, th, amount)
     return _done(f"{amount} coins are now held in escrow for the best answer.", target)
 

@@ -17,6 +17,8 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField, SecureForm
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
+from flask_admin.model.helpers import prettify_name
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.csrf.core import CSRF
@@ -122,6 +124,13 @@ class SecureModelView(_RoleGate, ModelView):
 
     form_base_class = CSRFForm
     model_form_converter = _ModelConverter
+    # Column headers and form labels are named once, at start-up: lazily, so that
+    # each request shows them in its language (goldcoin/core/admin_labels.py).
+    def prettify_name(self, name):
+        return _l(prettify_name(name))
+
+    _prettify_name = prettify_name
+
     filter_converter = _FilterConverter()
     can_view_details = True
     page_size = 50

@@ -1,6 +1,7 @@
 """The member's JSON API (API.md, Authentication and Member): sign up, log in,
 log out, and the member's own summary and transactions."""
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields
@@ -122,9 +123,9 @@ def login(data):
     """Log in: a session cookie."""
     user = authenticate(db.session, data["username"], data["password"])
     if user is None:
-        raise ApiError("unauthorized", "Wrong username or password.")
+        raise ApiError("unauthorized", _("Wrong username or password."))
     if not user.is_active:
-        raise ApiError("forbidden", "This account is banned.")
+        raise ApiError("forbidden", _("This account is banned."))
     log_in_member(user)
     return _logged_in_json(user)
 

@@ -3,6 +3,7 @@ Each view: call a domain function, render. The JSON twins live in `api`."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -113,7 +114,7 @@ def register():
         else:
             record_referral(db.session, user.id, request.form.get("referral_code") or request.args.get("ref"))
             log_in_member(user)
-            flash(f"Welcome to Gold Coin, {user.username}!", "success")
+            flash(_("Welcome to Gold Coin, %(username)s!", username=user.username), "success")
             return redirect(url_for("web.profile"))
     return render_template("auth/register.html", error=error, form=request.form), 400 if error else 200
 
@@ -142,7 +143,7 @@ def logout():
     # (an old bookmark) shows the button.
     if request.method == "POST":
         log_out_member(everywhere=bool(request.form.get("everywhere")))
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
         return redirect(url_for("web.home"))
     if not current_user.is_authenticated:
         return redirect(url_for("web.home"))

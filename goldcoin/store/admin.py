@@ -5,6 +5,8 @@ import json
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.validators import Optional, ValidationError
 
@@ -64,7 +66,7 @@ class RewardView(SecureModelView):
         for name, value in fields.items():
             setattr(model, name, value)
 
-    @action("export_json", "Export JSON")
+    @action("export_json", _l("Export JSON"))
     def action_export_json(self, ids):
         chosen = [int(i) for i in ids]
         rewards = db.session.scalars(select(Reward).where(Reward.id.in_(chosen)).order_by(Reward.sort_order, Reward.id))
@@ -83,9 +85,10 @@ class RewardView(SecureModelView):
                 with db.session.begin_nested():  # a refused file imports nothing
                     created, updated = import_rewards(db.session, document)
             except (ValueError, StoreError) as exc:
-                flash(f"Import failed: {exc}", "error")
+                flash(_("Import failed: %(exc)s", exc=exc), "error")
             else:
-                flash(f"Rewards imported: {created} created, {updated} updated.", "success")
+                flash(_("Rewards imported: %(created)s created, %(updated)s updated.", created=created, updated=updated),
+                      "success")
                 return redirect(url_for(".index_view"))
         return self.render("store/admin/reward_import.html")
 
@@ -128,8 +131,8 @@ class PurchaseView(ReadOnlyModelView):
 
 
 def register_admin(site, db):  # noqa: F811 - the one the admin site binds
-    site.add_view(RewardView(Reward, db, name="Rewards", endpoint="rewards", category="Store"))
-    site.add_view(RedemptionView(Redemption, db, name="Redemptions", endpoint="redemptions", category="Store"))
-    site.add_view(EntitlementView(Entitlement, db, name="Entitlements", endpoint="entitlements", category="Store"))
-    site.add_view(MemberTitleView(MemberTitle, db, name="Titles", endpoint="titles", category="Store"))
-    site.add_view(PurchaseView(Purchase, db, name="Purchases", endpoint="purchases", category="Store"))
+    site.add_view(RewardView(Reward, db, name=_l("Rewards"), endpoint="rewards", category=_l("Store")))
+    site.add_view(RedemptionView(Redemption, db, name=_l("Redemptions"), endpoint="redemptions", category=_l("Store")))
+    site.add_view(EntitlementView(Entitlement, db, name=_l("Entitlements"), endpoint="entitlements", category=_l("Store")))
+    site.add_view(MemberTitleView(MemberTitle, db, name=_l("Titles"), endpoint="titles", category=_l("Store")))
+    site.add_view(PurchaseView(Purchase, db, name=_l("Purchases"), endpoint="purchases", category=_l("Store")))

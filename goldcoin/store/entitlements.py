@@ -6,6 +6,7 @@ An entitlement counts while `expires_at` is None or in the future; pass
 import re
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from goldcoin.core.time import utc
@@ -140,19 +141,19 @@ _TITLE_RE = re.compile(r"^[\w .,'!&()+#-]+$")
 
 def clean_title(text):
     if not isinstance(text, str):
-        raise InvalidTitle("A title is text.")
+        raise InvalidTitle(_("A title is text."))
     text = " ".join(text.split())
     if not TITLE_MIN <= len(text) <= TITLE_MAX:
-        raise InvalidTitle(f"A title has {TITLE_MIN} to {TITLE_MAX} characters.")
+        raise InvalidTitle(_("A title has %(title_min)s to %(title_max)s characters.", title_min=TITLE_MIN, title_max=TITLE_MAX))
     if not _TITLE_RE.match(text) or "_" in text:
-        raise InvalidTitle("A title may use letters, digits, spaces and . , ' ! & ( ) + # - only.")
+        raise InvalidTitle(_("A title may use letters, digits, spaces and . , ' ! & ( ) + # - only."))
     return text
 
 
 def set_title(session, user_id, text, now=None):
     """Set the member's custom title; needs a live title entitlement."""
     if not has_title_right(session, user_id, now):
-        raise NotEntitled("Redeem a custom title in the store first.")
+        raise NotEntitled(_("Redeem a custom title in the store first."))
     text = clean_title(text)
     row = session.get(MemberTitle, user_id)
     if row is None:

@@ -3,6 +3,7 @@ import re
 from decimal import Decimal
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
@@ -38,7 +39,7 @@ def _replay(session, key, reward_id):
         return None
     redemption = session.scalar(select(Redemption).where(Redemption.transfer_id == first.id))
     if redemption is None or redemption.reward_id != reward_id:
-        raise KeyReused("This Idempotency-Key was used for another request.")
+        raise KeyReused(_("This Idempotency-Key was used for another request."))
     return RedeemResult(redemption, True)
 
 
@@ -77,17 +78,17 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
     goldcoin.ledger.InsufficientFunds.
     """
     if client_key is not None and not CLIENT_KEY_RE.match(client_key):
-        raise InvalidReward("Idempotency-Key: 1 to 100 of A-Z a-z 0-9 _ . : -")
+        raise InvalidReward(_("Idempotency-Key: 1 to 100 of A-Z a-z 0-9 _ . : -"))
     key = f"redeem:{user_id}:{client_key}" if client_key else None
     reward = session.get(Reward, reward_id)
     if reward is None:
-        raise RewardNotFound(f"No reward {reward_id}.")
+        raise RewardNotFound(_("No reward %(reward_id)s.", reward_id=reward_id))
     if key:
         replay = _replay(session, key, reward_id)
         if replay:
             return replay
     if not reward.active:
-        raise RewardNotFound(f"Reward {reward_id} is not available.")
+        raise RewardNotFound(_("Reward %(reward_id)s is not available.", reward_id=reward_id))
 
     wallet = wallet_id(session, user_id)
     sink = system_account_id(session, SINK)
@@ -100,13 +101,14 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
                 return replay
         session.refresh(reward)
         if not reward.active:
-            raise RewardNotFound(f"Reward {reward_id} is not available.")
+            raise RewardNotFound(_("Reward %(reward_id)s is not available.", reward_id=reward_id))
         mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
         count = session.scalar(select(func.count(Redemption.id)).where(*mine))
         if reward.per_user_limit is not None:
             held = session.scalar(select(func.count(Redemption.id)).where(*mine, _counts_toward_limit()))
             if held >= reward.per_user_limit:
-                raise LimitReached(f"You have redeemed {reward.name} {held} time(s); the limit is {reward.per_user_limit}.")
+                raise LimitReached(_("You have redeemed %(name)s %(held)s time(s); the limit is %(per_user_limit)s.",
+                                     name=reward.name, held=held, per_user_limit=reward.per_user_limit))
         taken = session.execute(
             update(Reward)
             .where(Reward.id == reward_id, Reward.active.is_(True), (Reward.stock.is_(None)) | (Reward.stock > 0))
@@ -114,7 +116,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
             execution_options={"synchronize_session": False},
         ).rowcount
         if taken != 1:
-            raise OutOfStock(f"{reward.name} is out of stock.")
+            raise OutOfStock(_("%(name)s is out of stock.", name=reward.name))
         session.expire(reward, ["stock"])
         posting = transfer(
             session,
@@ -128,7 +130,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
             actor_id=user_id,
         )
         if posting.replayed:  # only a derived key can get here; the lock makes it unreachable
-            raise KeyReused("This redemption was already made.")
+            raise KeyReused(_("This redemption was already made."))
         redemption = Redemption(user_id=user_id, reward_id=reward_id, cost=reward.cost, transfer_id=posting.transfer.id)
         session.add(redemption)
         session.flush()
@@ -200,15 +202,15 @@ def clean_reward_data(data):
         # API.md asks no code of a group reward: the group is named after the reward.
         out["code"] = slugify(out["name"])[:60]
     if out["kind"] in KINDS_WITH_CODE and not out["code"]:
-        raise InvalidReward(f"A {out['kind']} reward needs a 'code' (group, badge name or privilege code).")
+        raise InvalidReward(_("A %(kind)s reward needs a 'code' (group, badge name or privilege code).", kind=out['kind']))
     if out["kind"] not in KINDS_WITH_CODE:
         out["code"] = None
     multiplier = out["multiplier"]
     if out["kind"] == BOOSTER:
         if multiplier is None:
-            raise InvalidReward("A booster reward needs a 'multiplier' (e.g. 2).")
+            raise InvalidReward(_("A booster reward needs a 'multiplier' (e.g. 2)."))
         if not Decimal("1") < multiplier <= Decimal("10"):
-            raise InvalidReward("'multiplier' must be above 1 and at most 10.")
+            raise InvalidReward(_("'multiplier' must be above 1 and at most 10."))
         out["multiplier"] = multiplier.quantize(Decimal("0.01"))
         out["duration_days"] = out["duration_days"] or 1
     else:
@@ -285,7 +287,7 @@ def import_rewards(session, document):
         try:
             fields = clean_reward_data(entry)
         except InvalidReward as exc:
-            raise InvalidReward(f"reward #{n}: {exc}") from None
+            raise InvalidReward(_("reward #%(n)s: %(exc)s", n=n, exc=exc)) from None
         slug = fields["slug"] or slugify(fields["name"])
         entry = dict(entry, slug=slug)
         target = session.scalar(select(Reward).where(Reward.slug == slug))
