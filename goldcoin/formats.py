@@ -58,6 +58,18 @@ LABELS = {
 }
 
 
+# Reward kinds and token scopes, for the admin's choice lists.
+KIND_LABELS = {
+    "content_access": _l("Content access"),
+    "group": _l("Group"),
+    "title": _l("Title"),
+    "badge": _l("Badge"),
+    "privilege": _l("Privilege"),
+    "booster": _l("Booster"),
+}
+SCOPE_LABELS = {"events": _l("Events API"), "admin": _l("Admin API")}
+
+
 def label(value, kind=None):
     """`kind` picks a word of its own where one is listed ("ea" -> "ea.pending")."""
     if value is None:

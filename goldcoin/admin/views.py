@@ -20,6 +20,7 @@ from goldcoin.core import audit
 from goldcoin.core.admin import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id
 from goldcoin.core.audit import AdminAction
 from goldcoin.extensions import db
+from goldcoin.formats import LABELS, SCOPE_LABELS
 from goldcoin.ledger import InsufficientFunds, LedgerError, balance_of, wallet_id
 from goldcoin.ledger.models import Account, Transfer
 
@@ -36,7 +37,7 @@ class UserView(SecureModelView):
     column_searchable_list = ("username", "email")
     column_filters = ("role", "is_banned")
     form_columns = ("role", "is_banned")
-    form_choices = {"role": [(r, r) for r in ROLES]}
+    form_choices = {"role": [(r, LABELS[r]) for r in ROLES]}
     can_create = False
     can_delete = False
     column_details_exclude_list = ("password_hash",)
@@ -192,7 +193,7 @@ class ReverseForm(CSRFForm):
 
 class TokenForm(CSRFForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    scope = SelectField(_l("Scope"), choices=[(s, s) for s in TOKEN_SCOPES])
+    scope = SelectField(_l("Scope"), choices=[(s, SCOPE_LABELS.get(s, s)) for s in TOKEN_SCOPES])
 
 
 class TokenView(ReadOnlyModelView):
@@ -241,8 +242,8 @@ def _nonzero(form, field):
 class AdjustmentForm(CSRFForm):
     member = StringField(_l("Member (username)"), validators=[DataRequired(), Length(max=32)])
     amount = IntegerField(
-        "Amount (coins; negative takes coins back)",
-        validators=[DataRequired(message="A non-zero whole number."), NumberRange(-MAX_ADJUSTMENT, MAX_ADJUSTMENT), _nonzero],
+        _l("Amount (coins; negative takes coins back)"),
+        validators=[DataRequired(message=_l("A non-zero whole number.")), NumberRange(-MAX_ADJUSTMENT, MAX_ADJUSTMENT), _nonzero],
     )
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
     # Generated when the form is rendered: submitting the same form twice

@@ -27,9 +27,9 @@ class SettingsView(SecureModelView):
     can_delete = False
 
     column_descriptions = {
-        "instance_url": "The forum's base URL, e.g. https://forum.example.com. Empty: DISCOURSE_URL from the "
-                        "environment applies. Deliveries from another forum are refused; sign-in goes there.",
-        **{f"honour_{name}": f"Act on Discourse's {name} event (off: answered 200 and ignored)."
+        "instance_url": _l("The forum's base URL, e.g. https://forum.example.com. Empty: DISCOURSE_URL from the "
+                           "environment applies. Deliveries from another forum are refused; sign-in goes there."),
+        **{f"honour_{name}": _l("Act on Discourse's %(event)s event (off: answered 200 and ignored).", event=name)
            for name in HONOURABLE_EVENTS},
     }
 

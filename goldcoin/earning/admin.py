@@ -37,7 +37,7 @@ class RuleView(SecureModelView):
 class SettingView(SecureModelView):
     column_list = ("key", "value")
     form_columns = ("key", "value")
-    column_descriptions = {"key": "One of: " + ", ".join(sorted(DEFAULTS))}
+    column_descriptions = {"key": _l("One of: %(keys)s", keys=", ".join(sorted(DEFAULTS)))}
 
     def on_model_change(self, form, model, is_created):
         if model.key not in DEFAULTS:
@@ -47,7 +47,7 @@ class SettingView(SecureModelView):
 class CampaignView(SecureModelView):
     column_list = ("name", "multiplier", "rules", "starts_at", "ends_at", "active")
     form_columns = ("name", "multiplier", "rules", "starts_at", "ends_at", "active")
-    column_descriptions = {"rules": "Comma-separated rule codes; empty = every rule"}
+    column_descriptions = {"rules": _l("Comma-separated rule codes; empty = every rule")}
     form_args = {"multiplier": {"validators": [NumberRange(min=0.01)]}}
 
 

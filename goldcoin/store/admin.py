@@ -12,6 +12,7 @@ from wtforms.validators import Optional, ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db
+from goldcoin.formats import KIND_LABELS
 
 from .errors import StoreError
 from .models import KINDS, Entitlement, MemberTitle, Purchase, Redemption, Reward
@@ -34,12 +35,13 @@ class RewardView(SecureModelView):
     column_searchable_list = ("name", "slug")
     column_default_sort = ("sort_order", False)
     form_columns = FIELDS
-    form_choices = {"kind": [(k, k) for k in KINDS]}
+    form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
     form_args = {
-        "slug": {"description": "Stable identity for JSON import; leave empty to derive it from the name."},
-        "code": {"description": "group: group name (vip); badge: badge name; privilege: commercial_posting or start_bounty."},
-        "multiplier": {"description": "Boosters only, e.g. 2 for double coins."},
-        "stock": {"description": "Empty: unlimited."},
+        "slug": {"description": _l("Stable identity for JSON import; leave empty to derive it from the name.")},
+        "code": {"description": _l("group: group name (vip); badge: badge name; privilege: commercial_posting or "
+                                   "start_bounty.")},
+        "multiplier": {"description": _l("Boosters only, e.g. 2 for double coins.")},
+        "stock": {"description": _l("Empty: unlimited.")},
     }
     can_delete = False  # redemptions point at rewards: deactivate instead
 
@@ -106,7 +108,7 @@ class EntitlementView(SecureModelView):
     column_filters = ("user_id", "kind", "code", "expires_at")
     column_default_sort = ("id", True)
     form_columns = ("user_id", "kind", "code", "expires_at")
-    form_choices = {"kind": [(k, k) for k in KINDS]}
+    form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
 
 
 class MemberTitleView(SecureModelView):

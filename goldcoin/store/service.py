@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
@@ -304,23 +306,23 @@ def import_rewards(session, document):
 
 
 SEED = [
-    dict(slug="premium-ea-access", name="Premium EA Access", cost=100, kind="content_access", duration_days=30,
-         description="Unlock access to exclusive EAs: download premium EAs and read exclusive content for 30 days.",
+    dict(slug="premium-ea-access", name=_l("Premium EA Access"), cost=100, kind="content_access", duration_days=30,
+         description=_l("Unlock access to exclusive EAs: download premium EAs and read exclusive content for 30 days."),
          sort_order=10),
-    dict(slug="vip-group", name="VIP Group Access", cost=150, kind="group", code="vip", duration_days=30,
-         description="Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name.",
+    dict(slug="vip-group", name=_l("VIP Group Access"), cost=150, kind="group", code="vip", duration_days=30,
+         description=_l("Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name."),
          sort_order=20),
-    dict(slug="custom-title", name="Custom Title", cost=50, kind="title", per_user_limit=1,
-         description="Choose a custom title shown under your name.", sort_order=30),
-    dict(slug="gold-supporter-badge", name="Gold Supporter Badge", cost=40, kind="badge", code="Gold Supporter",
-         per_user_limit=1, description="A badge on your profile and posts.", sort_order=40),
-    dict(slug="commercial-posting", name="Commercial Section Posting", cost=120, kind="privilege",
+    dict(slug="custom-title", name=_l("Custom Title"), cost=50, kind="title", per_user_limit=1,
+         description=_l("Choose a custom title shown under your name."), sort_order=30),
+    dict(slug="gold-supporter-badge", name=_l("Gold Supporter Badge"), cost=40, kind="badge", code=_l("Gold Supporter"),
+         per_user_limit=1, description=_l("A badge on your profile and posts."), sort_order=40),
+    dict(slug="commercial-posting", name=_l("Commercial Section Posting"), cost=120, kind="privilege",
          code="commercial_posting", duration_days=30,
-         description="Post offers in the commercial section for 30 days.", sort_order=50),
-    dict(slug="start-bounties", name="Start Bounties", cost=80, kind="privilege", code="start_bounty",
-         per_user_limit=1, description="Start bounties that reward whoever solves your problem.", sort_order=60),
-    dict(slug="personal-booster-x2", name="Personal x2 Booster (24 h)", cost=60, kind="booster", multiplier=2,
-         duration_days=1, description="Double the coins you earn from activity for 24 hours.", sort_order=70),
+         description=_l("Post offers in the commercial section for 30 days."), sort_order=50),
+    dict(slug="start-bounties", name=_l("Start Bounties"), cost=80, kind="privilege", code="start_bounty",
+         per_user_limit=1, description=_l("Start bounties that reward whoever solves your problem."), sort_order=60),
+    dict(slug="personal-booster-x2", name=_l("Personal x2 Booster (24 h)"), cost=60, kind="booster", multiplier=2,
+         duration_days=1, description=_l("Double the coins you earn from activity for 24 hours."), sort_order=70),
 ]
 
 
@@ -329,6 +331,9 @@ def seed_rewards(session):
     created = 0
     for entry in SEED:
         if session.scalar(select(Reward.id).where(Reward.slug == entry["slug"])) is None:
-            create_reward(session, entry)
+            # Names and descriptions in the language of the request or command
+            # (`flask goldcoin demo --locale zh_CN`): they are content from then on.
+            create_reward(session, {key: str(value) if isinstance(value, LazyString) else value
+                                    for key, value in entry.items()})
             created += 1
     return created
