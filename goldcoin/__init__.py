@@ -98,13 +98,25 @@ def _init_extensions(app):
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     limiter.init_app(app)
+    # Flask-SocketIO keeps the previous app's message queue in server_options when
+    # this one has none: an app without Redis must not publish through another's.
+    socketio.server_options.pop("client_manager", None)
+    socketio.server_options.pop("message_queue", None)
+    socketio.server_options.pop("channel", None)
+    queue = {}
+    if redis_url:
+        from .realtime import MEMBERS_ROOM
+        from .realtime.queue import ResyncRedisManager
+
+        # Pages resynchronise when the queue comes back after an outage (realtime/queue.py).
+        queue["client_manager"] = ResyncRedisManager(redis_url, channel=app.config["REDIS_PREFIX"] + "socketio",
+                                                     resync_room=MEMBERS_ROOM)
     socketio.init_app(
         app,
         async_mode=app.config["GOLDCOIN_ASYNC_MODE"],
-        message_queue=redis_url,
-        channel=app.config["REDIS_PREFIX"] + "socketio",
         # Same origin only: no cross-site page may open a socket with our cookie.
         cors_allowed_origins=None,
+        **queue,
     )
 
     from . import i18n, security

@@ -16,6 +16,21 @@ def _bool(name, default=False):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _public_url():
+    """GOLDCOIN_PUBLIC_URL, or the address app.py serves on (HOST, PORT): links
+    in mail and on pages, and the payment simulator's address, follow a server
+    started on another port instead of pointing at :5000."""
+    given = os.environ.get("GOLDCOIN_PUBLIC_URL", "").strip()
+    if given:
+        return given
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # listening everywhere: this machine answers on loopback
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PORT', '').strip() or '5000'}"
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", _DEFAULT_SECRET)
@@ -30,7 +45,7 @@ class Config:
     # Every this many ms a process looks for changed leaderboard tops to push:
     # at most one `leaderboard` push per board per interval.
     GOLDCOIN_LEADERBOARD_PUSH_MS = int(os.environ.get("GOLDCOIN_LEADERBOARD_PUSH_MS", "1000"))
-    GOLDCOIN_PUBLIC_URL = os.environ.get("GOLDCOIN_PUBLIC_URL", "http://127.0.0.1:5000")
+    GOLDCOIN_PUBLIC_URL = _public_url()
     WTF_CSRF_TIME_LIMIT = None
     # CSRF is checked by goldcoin.security for cookie sessions only, so that
     # Bearer-token clients and the signed IPN endpoint are not caught by it.
@@ -50,8 +65,12 @@ class Config:
     # Fail-open would let a Redis outage switch brute-force protection off.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
-    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_RATE_LIMIT", "10 per minute")  # sign-ups, forum sign-in
+    # Failed logins, shared by /login and /api/v1/auth/login (goldcoin/auth/login_limits.py).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
+    LOGIN_IP_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_IP_RATE_LIMIT", "30 per 15 minutes")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    EA_UPLOAD_RATE_LIMIT = os.environ.get("GOLDCOIN_EA_UPLOAD_RATE_LIMIT", "10 per hour")
     # Where uploaded files live: outside static/, served only through views.
     UPLOAD_FOLDER = os.environ.get("GOLDCOIN_UPLOAD_FOLDER")  # default: instance/uploads
     GOLDCOIN_PAYMENT_SIMULATOR = _bool("GOLDCOIN_PAYMENT_SIMULATOR", False)

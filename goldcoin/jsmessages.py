@@ -23,6 +23,8 @@ MESSAGES = {
     "recharge.refused": _l("Could not create the order (HTTP %(status)s)."),
     "recharge.network": _l("Network error; please try again."),
     "recharge.enter_coins": _l("Enter a number of coins."),
+    "recharge.whole": _l("Coins are whole: enter a whole number, e.g. %(example)s."),
+    "recharge.range": _l("A custom amount is %(low)s to %(high)s coins."),
     "checkout.copied": _l("Copied"),
     # live.js: live updates
     "rank.this_month": _l("#%(rank)s this month"),

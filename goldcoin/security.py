@@ -5,7 +5,7 @@ from functools import wraps
 from flask import current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from goldcoin.auth.service import token_for
 from goldcoin.auth.sessions import end_all_sessions, end_session, load_session_user, open_session
@@ -57,8 +57,8 @@ def log_in_member(user, remember=False):
     login is dropped, so a token an attacker planted or read cannot be used
     once the member is logged in."""
     open_session(db.session, user)
-    session.pop("csrf_token", None)
     login_user(user, remember=remember)
+    _replace_csrf_token()
 
 
 def log_out_member(everywhere=False):
@@ -69,7 +69,18 @@ def log_out_member(everywhere=False):
         else:
             end_session(db.session, current_user)
     logout_user()
+    _replace_csrf_token()
+
+
+def _replace_csrf_token():
+    """Put a new CSRF token in the session now, in the response that logs in or
+    out. Only dropping the old one left the session without a token, and the
+    next requests of the page (a form, an error page for a favicon) each made
+    their own: the last cookie written won and a form rendered with another
+    token was refused."""
     session.pop("csrf_token", None)
+    g.pop("csrf_token", None)  # Flask-WTF caches the signed token per request
+    generate_csrf()
 
 
 @login_manager.unauthorized_handler

@@ -29,7 +29,9 @@ ALLOWED = {
     "EA", "EAs", "VIP", "USDT", "TRC", "ERC", "BTC", "LTCT", "CoinPayments", "MetaTrader", "Discourse", "CSV", "JSON",
     "API", "ID", "IPN", "HTTP", "HMAC", "SHA", "UTC", "URL", "Bearer", "Idempotency", "Key", "KiB", "MB", "CNY", "USD", "LTC",
     "slug", "id", "code", "multiplier", "package_id", "coins", "events", "file", "rewards", "name", "coins_required",
-    "description", "kind", "htm", "html", "ex", "mq", "zip", "vip",
+    "description", "kind", "htm", "html", "ex", "mq", "zip", "vip", "POST", "true", "false", "refund",
+    # the ledger's system accounts, named in the admin's explanations
+    "mint", "sales", "sink", "adjustments",
     # the demo's EA names, symbols and the MQL terms in its posts
     "TrendRider", "Night", "Scalper", "EURUSD", "GBPUSD", "ATR", "OrderSend", "MODE_STOPLEVEL",
     "M1", "M5", "M15", "M30", "H1", "H4", "D1", "W1", "MN1",
@@ -38,7 +40,8 @@ ALLOWED = {
 }
 SKIP_TAGS = {"script", "style", "code", "pre", "svg", "noscript"}
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
-URL = re.compile(r"https?://\S+")
+# URLs, paths and dotted codes (event_max.post.upvoted) are not words.
+URL = re.compile(r"https?://\S+|(?<!\w)/[\w/.-]+|\w+(?:\.\w+)+")
 
 
 def english_left(html):

@@ -1,6 +1,6 @@
 """The admin index (the economy dashboard) and its JSON data; the charts are
 drawn in the browser by static/js/admin-dashboard.js."""
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_admin import expose
 from flask_login import current_user
 
@@ -21,12 +21,8 @@ def _days():
 
 
 def dashboard_figures():
-    return economy.dashboard_data(
-        db.session,
-        days=_days(),
-        ratio=float(current_app.config.get("GOLDCOIN_ALERT_RATIO", 3.0)),
-        min_coins=int(current_app.config.get("GOLDCOIN_ALERT_MIN_COINS", 50)),
-    )
+    # The alert thresholds are the farming_* settings (Earning > Settings).
+    return economy.dashboard_data(db.session, days=_days())
 
 
 class DashboardIndexView(SecureIndexView):
@@ -37,8 +33,21 @@ class DashboardIndexView(SecureIndexView):
 
     @expose("/")
     def index(self):
-        data = dashboard_figures() if current_user.is_admin else None
-        return self.render("admin/index.html", data=data)
+        if current_user.is_admin:
+            return self.render("admin/index.html", data=dashboard_figures(), moderation=None)
+        # A moderator sees what they may open, with what waits for them there,
+        # and nothing that would fetch the admins' figures (data.json is 403).
+        return self.render("admin/index.html", data=None, moderation=self._moderation())
+
+    def _moderation(self):
+        rows = []
+        for view in self.admin._views:
+            if view is self or not view.is_visible() or not view.is_accessible():
+                continue
+            waiting = view.waiting() if hasattr(view, "waiting") else None
+            url = view.get_url(f"{view.endpoint}.{view._default_view}")
+            rows.append({"name": view.name, "category": view.category, "url": url, "waiting": waiting})
+        return rows
 
 
 class DashboardDataView(SecureBaseView):

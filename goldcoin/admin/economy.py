@@ -1,27 +1,27 @@
 """Economy figures for the admin dashboard, computed from the ledger.
 
 Plain SQLAlchemy (a session in, numbers out), so tests and CLI can call them.
-Definitions (all net of reversals, which keep the kind and run the other way):
-- minted:  coins earned from activity, kind `earn.*`, as they reach member
-           wallets (credits minus clawbacks);
-- sold:    coins bought, kind `recharge`, as they reach member wallets;
-- sunk:    coins spent into the `sink` account (store), minus refunds out of it;
-- circulating supply: the sum of all member wallets.
+Minted, sold, sunk, escrowed and circulating are defined by the ledger's
+accounts in .supply. Earnings per member and rule (top earners, alerts) are
+transfers of kind `earn.*` as they reach or leave member wallets.
 Days are UTC calendar days.
 """
 from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
+from decimal import Decimal
 
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import aliased
 
 from goldcoin.auth.models import User
-from goldcoin.ledger import SINK, reconcile, system_account_id
+from goldcoin.core.time import utc
+from goldcoin.earning.settings import get_decimal, get_int
+from goldcoin.ledger import reconcile
 from goldcoin.ledger.models import WALLET, Account, Transfer, utcnow
 
+from . import supply
+
 EARN_PREFIX = "earn."
-RECHARGE = "recharge"
-ALERT_TRAILING_DAYS = 7
 
 
 def _day(session, column):
@@ -43,59 +43,29 @@ def today_utc():
 
 
 def daily_flows(session, days=30, today=None):
-    """{"days": [...], "minted": [...], "sold": [...], "sunk": [...]} for the
-    last `days` UTC days ending `today` (every day present, zeros included)."""
+    """{"days": [...], "minted": [...], "sold": [...], "sunk": [...], "escrowed": [...]}
+    for the last `days` UTC days ending `today` (every day present, zeros
+    included); each figure as defined in .supply."""
     today = today or today_utc()
     first = today - timedelta(days=days - 1)
-    sink = system_account_id(session, SINK)
-    src, dst = aliased(Account), aliased(Account)
-    earned = Transfer.kind.startswith(EARN_PREFIX)
-    bought = Transfer.kind == RECHARGE
-
-    def wallet_signed(condition):
-        return func.coalesce(
-            func.sum(
-                case(
-                    (and_(condition, dst.kind == WALLET, src.kind != WALLET), Transfer.amount),
-                    (and_(condition, src.kind == WALLET, dst.kind != WALLET), -Transfer.amount),
-                    else_=literal(0),
-                )
-            ),
-            0,
-        )
-
-    sunk = func.coalesce(
-        func.sum(
-            case(
-                (Transfer.to_account_id == sink, Transfer.amount),
-                (Transfer.from_account_id == sink, -Transfer.amount),
-                else_=literal(0),
-            )
-        ),
-        0,
-    )
+    columns = supply.figure_columns(session)
     day = _day(session, Transfer.created_at).label("day")
     rows = session.execute(
-        select(day, wallet_signed(earned), wallet_signed(bought), sunk)
+        select(day, *columns.values())
         .select_from(Transfer)
-        .join(src, src.id == Transfer.from_account_id)
-        .join(dst, dst.id == Transfer.to_account_id)
         .where(Transfer.created_at >= _start_of(first))
         .where(Transfer.created_at < _start_of(today + timedelta(days=1)))
         .group_by(day)
     ).all()
-    by_day = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+    by_day = {r[0]: dict(zip(columns, (int(v) for v in r[1:]), strict=True)) for r in rows}
     labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
-    return {
-        "days": labels,
-        "minted": [by_day.get(d, (0, 0, 0))[0] for d in labels],
-        "sold": [by_day.get(d, (0, 0, 0))[1] for d in labels],
-        "sunk": [by_day.get(d, (0, 0, 0))[2] for d in labels],
-    }
+    out = {"days": labels}
+    for name in columns:
+        out[name] = [by_day.get(d, {}).get(name, 0) for d in labels]
+    return out
 
 
-def circulating_supply(session):
-    return int(session.scalar(select(func.coalesce(func.sum(Account.balance), 0)).where(Account.kind == WALLET)))
+circulating_supply = supply.circulating_supply
 
 
 def _earn_movements(since=None, until=None):
@@ -139,43 +109,59 @@ def top_earners(session, days=30, limit=10, today=None):
     return [{"user_id": r[0], "username": r[1], "earned": int(r[2])} for r in rows]
 
 
-def earning_alerts(session, today=None, ratio=3.0, min_coins=50):
+def earning_alerts(session, today=None, ratio=None, min_coins=None, baseline_days=None):
     """Possible farming: a member's, or a rule's (kind's), net earnings today
-    against its average over the 7 days before. Alert when today is at least
-    `min_coins` and more than `ratio` times that average (a first day with no
-    history alerts once it reaches `min_coins`)."""
+    against a baseline: its daily average over the `baseline_days` before.
+
+    An alert needs today >= `min_coins` and today > `ratio` x the baseline.
+    Without a full baseline period - a member younger than it, or every
+    member and rule while the install itself is (its first transfer) - an
+    average of nothing says nothing, so the bar is `ratio` x `min_coins`
+    instead: a fresh install does not flag every member who earned a little.
+    Defaults: the farming_* settings."""
     today = today or today_utc()
-    first = today - timedelta(days=ALERT_TRAILING_DAYS)
+    ratio = Decimal(str(ratio)) if ratio is not None else get_decimal(session, "farming_ratio")
+    min_coins = min_coins if min_coins is not None else get_int(session, "farming_min_coins")
+    baseline_days = baseline_days or get_int(session, "farming_baseline_days")
+    first = today - timedelta(days=baseline_days)
     moves = _earn_movements(since=_start_of(first), until=_start_of(today + timedelta(days=1)))
     day = _day(session, moves.c.created_at).label("day")
     rows = session.execute(
-        select(Account.user_id, User.username, moves.c.kind, day, func.sum(moves.c.amount))
+        select(Account.user_id, User.username, User.created_at, moves.c.kind, day, func.sum(moves.c.amount))
         .select_from(moves)
         .join(Account, Account.id == moves.c.account_id)
         .join(User, User.id == Account.user_id)
-        .group_by(Account.user_id, User.username, moves.c.kind, day)
+        .group_by(Account.user_id, User.username, User.created_at, moves.c.kind, day)
     ).all()
+    baseline_start = _start_of(first)
+    first_transfer = session.scalar(select(func.min(Transfer.created_at)))
+    install_has_baseline = first_transfer is not None and utc(first_transfer) <= baseline_start
     today_key = today.isoformat()
-    per_member = defaultdict(lambda: [0, 0])  # (user_id, username) -> [today, trailing]
-    per_kind = defaultdict(lambda: [0, 0])
-    for user_id, username, kind, d, amount in rows:
+    per_member = defaultdict(lambda: [0, 0, False])  # (user_id, username) -> [today, trailing, has baseline]
+    per_kind = defaultdict(lambda: [0, 0, install_has_baseline])
+    for user_id, username, created_at, kind, d, amount in rows:
         slot = 0 if d == today_key else 1
-        per_member[(user_id, username)][slot] += int(amount)
+        member = per_member[(user_id, username)]
+        member[slot] += int(amount)
+        member[2] = install_has_baseline and utc(created_at) <= baseline_start
         per_kind[kind][slot] += int(amount)
 
-    def judge(today_amount, trailing):
-        average = trailing / ALERT_TRAILING_DAYS
-        return today_amount >= min_coins and today_amount > ratio * average, round(average, 2)
+    def judge(today_amount, trailing, has_baseline):
+        average = Decimal(trailing) / baseline_days
+        bar = ratio * average if has_baseline else ratio * min_coins
+        return today_amount >= min_coins and today_amount > bar, round(float(average), 2), has_baseline
 
     alerts = []
-    for (user_id, username), (now, trailing) in sorted(per_member.items()):
-        hit, average = judge(now, trailing)
+    for (user_id, username), (now, trailing, based) in sorted(per_member.items()):
+        hit, average, based = judge(now, trailing, based)
         if hit:
-            alerts.append({"scope": "member", "user_id": user_id, "username": username, "today": now, "average": average})
-    for kind, (now, trailing) in sorted(per_kind.items()):
-        hit, average = judge(now, trailing)
+            alerts.append({"scope": "member", "user_id": user_id, "username": username, "today": now,
+                           "average": average if based else None, "baseline_days": baseline_days})
+    for kind, (now, trailing, based) in sorted(per_kind.items()):
+        hit, average, based = judge(now, trailing, based)
         if hit:
-            alerts.append({"scope": "rule", "kind": kind, "today": now, "average": average})
+            alerts.append({"scope": "rule", "kind": kind, "today": now, "average": average if based else None,
+                           "baseline_days": baseline_days})
     return alerts
 
 
@@ -200,11 +186,12 @@ def reconcile_status(session):
     return {"ok": report.ok, "lines": list(report.lines())}
 
 
-def dashboard_data(session, days=30, today=None, ratio=3.0, min_coins=50):
+def dashboard_data(session, days=30, today=None, ratio=None, min_coins=None):
     today = today or today_utc()
     data = daily_flows(session, days=days, today=today)
     data.update(
-        circulating=circulating_supply(session),
+        circulating=supply.circulating_supply(session),
+        totals=supply.totals(session),
         top_earners=top_earners(session, days=days, today=today),
         alerts=earning_alerts(session, today=today, ratio=ratio, min_coins=min_coins),
         pending_orders=pending_orders(session),

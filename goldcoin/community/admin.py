@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms.validators import NumberRange, Optional
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
@@ -95,6 +95,10 @@ class EAQueueView(ReadOnlyModelView):
     column_formatters = {"performance": _proof_cell, "figures": _figures_cell, "warnings": _warnings_cell}
     column_filters = ("status",)
     column_default_sort = ("id", False)
+
+    def waiting(self):
+        """For the moderators' dashboard: how many EAs wait for a verdict."""
+        return _db.session.scalar(select(func.count()).select_from(ExpertAdvisor).where(ExpertAdvisor.status == PENDING))
 
     @action("verify", _l("Verify (+50 to author)"), _l("Verify the selected EAs?"))
     def verify(self, ids):

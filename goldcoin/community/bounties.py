@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from goldcoin.core.time import utc
 from goldcoin.earning.settings import get_int, get_setting
@@ -53,6 +54,10 @@ def start_bounty(session, user, thread, amount, days=None, now=None):
             )
     except InsufficientFunds:
         raise CommunityError(_("You do not have enough coins for that bounty."), "insufficient_funds") from None
+    except IntegrityError:
+        # Started concurrently: the other request's row (one per thread) won
+        # and moved the coins; this one moved none (its savepoint is gone).
+        raise CommunityError(_("This question already has a bounty."), "conflict") from None
     return bounty
 
 

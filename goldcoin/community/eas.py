@@ -2,7 +2,6 @@
 report, read by goldcoin.reports; see performance.py), moderators' verification
 that pays for a machine-read report once, purchases."""
 import os
-import secrets
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -22,10 +21,12 @@ from .models import REJECTED, VERIFIED, ExpertAdvisor, PaidReport
 from .permissions import ea_item_key
 from .service import CommunityError
 from .status import EA_REVIEW
+from .uploads import stage_file
 
 EA_EXTENSIONS = (".ex4", ".ex5", ".mq4", ".mq5", ".zip")
 # Compiled EAs and MQL sources have no registered media type of their own.
-_CONTENT_TYPES = {".zip": "application/zip", ".mq4": "text/plain; charset=utf-8", ".mq5": "text/plain; charset=utf-8"}
+# (Flask adds "; charset=utf-8" to a text/* type itself: naming it here sent it twice.)
+_CONTENT_TYPES = {".zip": "application/zip", ".mq4": "text/plain", ".mq5": "text/plain"}
 
 
 def content_type(filename):
@@ -75,13 +76,10 @@ def _text(value, name, max_length, required=True):
     return value
 
 
-def _save(upload_folder, data, ext):
-    folder = os.path.join(upload_folder, "eas")
-    os.makedirs(folder, exist_ok=True)
-    name = secrets.token_hex(16) + ext
-    with open(os.path.join(folder, name), "wb") as fh:
-        fh.write(data)
-    return name
+def _save(session, upload_folder, data, ext):
+    # Staged: the file is moved into place when the EA's row commits, and
+    # deleted when it does not (uploads.py).
+    return stage_file(session, os.path.join(upload_folder, "eas"), data, ext)
 
 
 def file_path(upload_folder, stored_name):
@@ -176,8 +174,8 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
         perf = performance.typed(ea, perf)
     if report_data:
         ea.report_original_name = os.path.basename(report_name)[:200]
-        ea.report_file_name = _save(upload_folder, report_data, report_ext)
-    ea.file_name = _save(upload_folder, file_data, ext)
+        ea.report_file_name = _save(session, upload_folder, report_data, report_ext)
+    ea.file_name = _save(session, upload_folder, file_data, ext)
     session.add(ea)
     session.flush()
     perf.ea_id = ea.id
@@ -248,7 +246,7 @@ def reject_ea(session, moderator, ea, reason):
 def buy_ea(session, buyer, ea):
     """The member buys a priced EA once; the author gets their share."""
     try:
-        return buy_item(session, buyer.id, ea_item_key(ea), ea.author_id, ea.price_coins)
+        return buy_item(session, buyer.id, ea_item_key(ea), ea.author_id, ea.price_coins, title=f"EA {ea.name}")
     except InsufficientFunds:
         raise CommunityError(
             f"{ea.name} costs {ea.price_coins} coins, more than you have. Top up on the Recharge page.",

@@ -149,7 +149,8 @@ def remove_post(session, moderator, post, reason):
     if paid is None:
         return None
     try:
-        return reverse(session, paid.id, memo=f"Clawback: post #{post.id} removed by a moderator", actor_id=moderator.id)
+        memo = f'Taken back: your post in "{post.thread.title[:80]}" was removed by a moderator'
+        return reverse(session, paid.id, memo=memo, actor_id=moderator.id)
     except InsufficientFunds:
         raise CommunityError(
             "The author has already spent the reward; adjust their balance by hand, then remove the post.",

@@ -12,7 +12,7 @@ from goldcoin.core.errors import refusal_goes_to
 from goldcoin.earning.models import Referral
 from goldcoin.earning.referrals import referral_code_for
 from goldcoin.earning.service import active_campaigns
-from goldcoin.extensions import db
+from goldcoin.extensions import db, limiter
 
 from . import bounties, challenges, eas, performance, service
 from .chart import balance_chart
@@ -43,6 +43,14 @@ def _booster_banner():
         db.session.rollback()
         campaigns = []
     return {"active_boosters": campaigns}
+
+
+@bp.context_processor
+def _ea_rules():
+    # The upload form and the EA page state the price rule with the author's share.
+    from goldcoin.store.purchases import DEFAULT_AUTHOR_SHARE_PERCENT
+
+    return {"author_share": DEFAULT_AUTHOR_SHARE_PERCENT}
 
 
 def _done(message, target, ok=True):
@@ -209,8 +217,18 @@ def ea_list():
     return render_template("community/eas.html", eas=rows, mine=mine, sort=sort, shown=performance.shown)
 
 
+def _upload_limit():
+    # Each upload may write megabytes (and reads a report): a limit per member.
+    return current_app.config["EA_UPLOAD_RATE_LIMIT"]
+
+
+def _member_key():
+    return f"member:{current_user.id}" if current_user.is_authenticated else request.remote_addr
+
+
 @bp.route("/eas/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_upload_limit, key_func=_member_key, methods=["POST"])
 def ea_new():
     if request.method == "GET":
         return render_template("community/ea_new.html", form={}, timeframes=eas.TIMEFRAMES)

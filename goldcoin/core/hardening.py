@@ -47,6 +47,9 @@ def _refuse_bad_characters():
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         candidates += [v for values in request.form.listvalues() for v in values]
         candidates += [k for k in request.form.keys()]
+    if request.mimetype == "multipart/form-data":
+        # Uploaded files' names are stored (and shown) too.
+        candidates += [f.filename for f in request.files.values() if f.filename]
     _check(candidates)
 
 

@@ -1,14 +1,15 @@
 """Admin views: earning rules, settings, booster campaigns, personal boosters."""
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import NumberRange, Optional
+from wtforms import SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db as _db
 
 from .models import BoosterCampaign, EarningRule, EarningSetting, ExternalEvent, PersonalBooster, Referral
 from .service import ensure_default_rules
-from .settings import DEFAULTS
+from .settings import SETTINGS, stored_values
 
 
 class RuleView(SecureModelView):
@@ -34,14 +35,37 @@ class RuleView(SecureModelView):
         return super().index_view()
 
 
+def _check_setting_value(form, field):
+    """The value must parse as its key's type; it is stored normalized ("yes" -> "true")."""
+    setting = SETTINGS.get(form.key.data)
+    if setting is None:
+        raise ValidationError("Choose one of the known settings.")
+    try:
+        field.data = setting.normalize(field.data or "")
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 class SettingView(SecureModelView):
+    """Every known key is listed with its type, default and meaning under the
+    stored rows; a row's value is checked against its key's type on entry."""
+
     column_list = ("key", "value")
     form_columns = ("key", "value")
-    column_descriptions = {"key": _l("One of: %(keys)s", keys=", ".join(sorted(DEFAULTS)))}
+    form_overrides = {"key": SelectField}
+    form_args = {
+        "key": {"choices": sorted(SETTINGS)},
+        "value": {"validators": [_check_setting_value]},
+    }
+    column_descriptions = {"key": _l("A known setting (the table below says what each means)"),
+                           "value": _l("Checked against the setting's type when saved")}
+    list_template = "admin/earning_settings_list.html"
 
-    def on_model_change(self, form, model, is_created):
-        if model.key not in DEFAULTS:
-            raise ValueError(f"Unknown setting; use one of {', '.join(sorted(DEFAULTS))}")
+    def render(self, template, **kwargs):
+        if template == self.list_template:
+            stored = stored_values(_db.session)
+            kwargs["known_settings"] = [(SETTINGS[key], stored.get(key)) for key in sorted(SETTINGS)]
+        return super().render(template, **kwargs)
 
 
 class CampaignView(SecureModelView):

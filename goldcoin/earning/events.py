@@ -9,6 +9,7 @@ import re
 import secrets
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from marshmallow import INCLUDE, ValidationError, validates_schema
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,13 +18,15 @@ from goldcoin.auth.models import User
 from goldcoin.core.schemas import Identifier, Int, Nested, Schema, Text, one_of
 from goldcoin.ledger import open_wallet
 
+from .errors import EventError
 from .models import ExternalEvent, ExternalMember
 from .service import award, get_rule
+from .settings import EVENT_AMOUNT_CEILING, EVENT_TYPES, event_max_key, get_int
 
-# The most one event pays (a bounty, a prize): the size of the largest admin
+# The most any event pays (a bounty, a prize): the size of the largest admin
 # adjustment. Without a bound, two events of 2**62 overflow 64-bit balances.
-MAX_EVENT_AMOUNT = 10_000_000
-EVENT_TYPES = ("post.upvoted", "ea.verified", "solution.accepted", "bounty.awarded", "challenge.won", "member.referred")
+# Each type's own maximum (a setting, `event_max.<type>`) is at most this.
+MAX_EVENT_AMOUNT = EVENT_AMOUNT_CEILING
 
 
 class EventOutcome(NamedTuple):
@@ -116,8 +119,22 @@ def _pay(session, user_id, f, now):
     return result.paid, result.reason
 
 
+def check_event_amount(session, event):
+    """An `amount` beyond its type's configured maximum is refused (400), not
+    paid and not recorded: a forum that was compromised, or that has a bug,
+    cannot mint more than an admin allowed per event."""
+    amount = event.get("amount")
+    if amount is None:
+        return
+    ceiling = get_int(session, event_max_key(event["type"]))
+    if amount > ceiling:
+        raise EventError(_("'amount' must be at most %(ceiling)s for a %(type)s event (the setting %(setting)s).",
+                           ceiling=ceiling, type=event["type"], setting=event_max_key(event["type"])))
+
+
 def process_event(session, event, now=None):
     """Record once, and pay, one forum event as EventIn loads it; returns EventOutcome."""
+    check_event_amount(session, event)
     first = session.scalar(select(ExternalEvent).where(ExternalEvent.event_id == event["id"]))
     if first is not None:
         return EventOutcome(first.event_id, first.awarded, first.reason, True)

@@ -12,12 +12,20 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.auth.models import User
 from goldcoin.core.time import utc
 
 from .models import Referral, ReferralCode
 from .service import award, get_rule
+from .settings import get_int
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_MILESTONE_WORDS = {"first_contribution": "first contribution", "first_topup": "first top-up"}
+
+
+def _name(session, user_id):
+    """A member's username, for the memos other members read."""
+    return session.scalar(select(User.username).where(User.id == user_id)) or "a member"
 
 
 def referral_code_for(session, user_id):
@@ -81,7 +89,7 @@ def _milestone(session, referee_id, milestone, now):
         referral.referrer_id,
         "referral",
         object_key=f"referee:{referee_id}",
-        memo=f"Referral milestone: member #{referee_id} ({milestone})",
+        memo=f"Referral reward: {_name(session, referee_id)} made their {_MILESTONE_WORDS.get(milestone, milestone)}",
         reference=f"user:{referee_id}",
         now=now,
     )
@@ -95,7 +103,8 @@ def on_contribution(session, user_id, now=None):
 def on_recharge_completed(session, user_id, order_id, coins, now=None):
     """A top-up of `coins` by `user_id` completed (order `order_id`).
 
-    Pays the referrer's milestone (once per referee) and the affiliate share
+    Pays the referrer's milestone (once per referee, from a top-up of at least
+    `referral_min_topup_coins`) and the affiliate share
     (once per order). Idempotent: calling it again for the order pays nothing.
     Returns the affiliate AwardResult, or None when the member was not referred.
     """
@@ -103,7 +112,10 @@ def on_recharge_completed(session, user_id, order_id, coins, now=None):
     referral = referral_of(session, user_id)
     if referral is None:
         return None
-    _milestone(session, user_id, "first_topup", now)
+    # A token top-up (a sock account's 22 coins) does not reach the milestone;
+    # a later top-up of the minimum still can.
+    if int(coins) >= get_int(session, "referral_min_topup_coins"):
+        _milestone(session, user_id, "first_topup", now)
     rule = get_rule(session, "affiliate")
     window = timedelta(days=rule.window_days or 0)
     if now > referral.created_at + window:
@@ -115,7 +127,7 @@ def on_recharge_completed(session, user_id, order_id, coins, now=None):
         "affiliate",
         object_key=f"order:{order_id}",
         amount=share,
-        memo=f"Affiliate share of order #{order_id} by member #{user_id}",
+        memo=f"Affiliate share: {_name(session, user_id)} topped up {int(coins)} coins",
         reference=f"order:{order_id}",
         now=now,
     )

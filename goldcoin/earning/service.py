@@ -28,7 +28,12 @@ from goldcoin.ledger.models import Transfer
 
 from .errors import UnknownRule
 from .models import BoosterCampaign, EarningCounter, EarningRule, PersonalBooster
-from .settings import get_decimal
+from .settings import EVENT_AMOUNT_CEILING, MULTIPLIER_CEILING, get_decimal
+
+# The most one award pays: the largest event times the largest multiplier
+# (1e9), within the 32-bit columns of the daily counters.
+MAX_AWARD = EVENT_AMOUNT_CEILING * MULTIPLIER_CEILING
+COUNTER_MAX = 2**31 - 1
 
 # Rules paid for contributions; a referee's first one is their referrer's milestone.
 CONTRIBUTION_RULES = ("post_quality", "ea_verified", "solution", "bounty", "challenge")
@@ -89,12 +94,21 @@ def active_campaigns(session, now=None):
     return [c for c in rows if c.starts_at <= now < c.ends_at]
 
 
+# Rewards for what another member did (signing up, topping up): a booster
+# would multiply a sock account's top-up into the referrer's wallet, so
+# neither campaigns nor personal boosters apply to them.
+UNBOOSTED_RULES = ("referral", "affiliate")
+
+
 def multiplier_for(session, user_id, rule_code, now=None):
-    """The multiplier an award of `rule_code` to this member gets at `now`.
+    """The multiplier an award of `rule_code` to this member gets at `now`
+    (1 for UNBOOSTED_RULES).
 
     Several campaigns do not stack (the largest applies), nor do several
     personal boosters; global x personal is capped at `max_multiplier`.
     """
+    if rule_code in UNBOOSTED_RULES:
+        return Decimal(1)
     now = utc(now)
     campaign = max((c.multiplier for c in active_campaigns(session, now) if c.applies_to(rule_code)), default=Decimal(1))
     personal_rows = session.scalars(select(PersonalBooster).where(PersonalBooster.user_id == user_id)).all()
@@ -185,16 +199,21 @@ def _take_from_cap(session, rule, user_id, amount, day):
     c = EarningCounter
     if cap_coins is None:
         grant = amount
+        # Uncapped, the day's total only informs: it saturates at what the
+        # 32-bit column holds instead of failing the award.
+        coins = case((c.coins > COUNTER_MAX - amount, COUNTER_MAX), else_=c.coins + amount)
     else:
         # Every SET expression reads the row as it was before this UPDATE.
-        grant = case((c.coins + amount <= cap_coins, amount), else_=cap_coins - c.coins)
+        # (Compared as `amount <= cap - coins`: `coins + amount` may not fit 32 bits.)
+        grant = case((amount <= cap_coins - c.coins, amount), else_=cap_coins - c.coins)
+        coins = c.coins + grant
     stmt = update(c).where(c.id == counter_id)
     if cap_coins is not None:
         stmt = stmt.where(c.coins < cap_coins)
     if cap_count is not None:
         stmt = stmt.where(c.count < cap_count)
     row = session.execute(
-        stmt.values(last_grant=grant, coins=c.coins + grant, count=c.count + 1).returning(c.last_grant),
+        stmt.values(last_grant=grant, coins=coins, count=c.count + 1).returning(c.last_grant),
         execution_options={"synchronize_session": False},
     ).first()
     return 0 if row is None else int(row[0])
@@ -222,7 +241,9 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
         raise ValueError(f"an award is a non-negative integer of coins, not {base!r}")
     now = utc(now)
-    boosted = math.floor(Decimal(base) * multiplier_for(session, user_id, rule.code, now))
+    # Capped so that no award (whatever rule amounts and multipliers say) can
+    # overflow what counts it; an event pays at most EVENT_AMOUNT_CEILING before boosting.
+    boosted = min(math.floor(Decimal(base) * multiplier_for(session, user_id, rule.code, now)), MAX_AWARD)
     if boosted <= 0:
         return AwardResult(0, "zero", None)
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields
 
+from goldcoin.auth.login_limits import limited_login, remember_device
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.core.api import MEMBER, PUBLIC, bp, doc
 from goldcoin.core.errors import ApiError
@@ -115,7 +116,7 @@ def register(data):
 
 
 @bp.post("/auth/login")
-@limiter.limit(_login_limit)
+@limited_login
 @doc(security=PUBLIC, refuses=(401, 403, 429))
 @bp.arguments(LoginIn)
 @bp.response(200, LoggedInOut)
@@ -127,6 +128,7 @@ def login(data):
     if not user.is_active:
         raise ApiError("forbidden", _("This account is banned."))
     log_in_member(user)
+    remember_device(user.username)
     return _logged_in_json(user)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from goldcoin.auth.errors import AuthError
+from goldcoin.auth.login_limits import limited_login, remember_device
 from goldcoin.auth.models import User
 from goldcoin.auth.service import authenticate, register_member
 from goldcoin.earning.referrals import record_referral
@@ -16,7 +17,7 @@ from goldcoin.leaderboard import top_earners
 from goldcoin.ledger import history, wallet_id
 from goldcoin.security import log_in_member, log_out_member
 
-from .history import balance_series, history_csv
+from .history import balance_series, history_csv, member_lines
 from .service import member_summary
 
 bp = Blueprint("web", __name__)
@@ -35,7 +36,7 @@ def profile():
         "web/profile.html",
         member=member_summary(current_user),
         top=top_earners(db.session, 10),
-        recent=history(db.session, wallet_id(db.session, current_user.id), limit=10),
+        recent=member_lines(history(db.session, wallet_id(db.session, current_user.id), limit=10)),
         own=True,
     )
 
@@ -66,7 +67,7 @@ def history_page():
     return render_template(
         "web/history.html",
         member=member_summary(current_user),
-        rows=rows,
+        rows=member_lines(rows),
         next_before=rows[-1][0].id if len(rows) == HISTORY_PAGE else None,
         series=balance_series(db.session, current_user.id),
     )
@@ -120,7 +121,7 @@ def register():
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limited_login
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.profile"))
@@ -133,6 +134,7 @@ def login():
             error = "This account is banned."
         else:
             log_in_member(user, remember=bool(request.form.get("remember")))
+            remember_device(user.username)
             return redirect(_safe_next(request.args.get("next")) or url_for("web.profile"))
     return render_template("auth/login.html", error=error, form=request.form), 401 if error else 200
 

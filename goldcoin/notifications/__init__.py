@@ -3,7 +3,11 @@ from .service import notify, unread_count  # noqa: F401
 
 
 def init_app(app):
+    from goldcoin.core.cli import add_commands
+
     from . import api, email  # noqa: F401 - api adds /api/v1/me/notifications*; email is the after-commit mailer
+    from .cli import COMMANDS
     from .views import bp
 
     app.register_blueprint(bp)
+    add_commands(*COMMANDS)

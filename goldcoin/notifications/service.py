@@ -11,7 +11,7 @@ from goldcoin.auth.models import User
 from goldcoin.i18n import language_of
 from goldcoin.ledger.models import utcnow
 
-from .models import Notification
+from .models import Notification, OutboxEmail
 
 
 def notify(session, user_id, text, url=None, email_subject=None, email_body=None):
@@ -28,11 +28,12 @@ def notify(session, user_id, text, url=None, email_subject=None, email_body=None
     if email_subject:
         to = session.scalar(select(User.email).where(User.id == user_id))
         if to:
-            queue_event(
-                session,
-                "notification_email",
-                {"to": to, "subject": email_subject, "body": email_body or text},
-            )
+            # Kept in the outbox with the cause: a rolled-back order mails no
+            # one, and a mail server that is down loses nothing (it is retried).
+            mail = OutboxEmail(to=to[:254], subject=email_subject[:255], body=email_body or text)
+            session.add(mail)
+            session.flush()
+            queue_event(session, "notification_email", {"id": mail.id})
     return note
 
 

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 
 from goldcoin.extensions import db
+from goldcoin.notifications.email import send_due
 
 from .currencies import store_listing
 from .errors import ProviderError
@@ -22,6 +23,9 @@ def poll_payments_cmd():
     # is open during a provider call, and a later failure keeps what was applied).
     counts = poll_payments(db.session, provider_for, unsent_timeout=config["RECHARGE_UNSENT_ORDER_TIMEOUT"])
     click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+    # The minute timer also retries the email outbox (payment mails among them).
+    mail = send_due(db.session, config)
+    click.echo("email: " + " ".join(f"{k}={v}" for k, v in mail.items()))
     if counts.get("errors"):
         raise SystemExit(1)
 

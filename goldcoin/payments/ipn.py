@@ -29,8 +29,8 @@ class IpnResult(NamedTuple):
 def handle_notification(session, provider, incoming):
     """Check one notification (an `Incoming`) on its raw bytes, apply it, and
     audit it. Returns what to answer: 200 `IPN OK` to every authentic one, also
-    duplicates and stale ones (so they are not sent again); 400 to malformed,
-    403 to forged ones. The caller commits, also a refusal's audit record."""
+    duplicates, stale ones and ones that fit no order of ours (so they are not
+    sent again); 400 to malformed, 401/403 to forged ones. The caller commits, also a refusal's audit record."""
     record = IpnRecord(
         raw_body=incoming.body[:20000].decode("utf-8", "replace"),
         hmac_header=(incoming.headers.get(provider.signature_header) or "")[:256] or None,
@@ -44,7 +44,7 @@ def handle_notification(session, provider, incoming):
         session.flush()
         if verdict == "refused":
             log.warning("%s notification refused (%s): %s", provider.title, http_status, reason)
-        return IpnResult(http_status, "IPN OK" if http_status == 200 else f"IPN refused: {reason}", verdict)
+        return IpnResult(http_status, _answer_text(http_status, reason), verdict)
 
     if len(incoming.body) > MAX_IPN_BODY:
         return finish(400, "refused", "body too large")
@@ -63,16 +63,31 @@ def handle_notification(session, provider, incoming):
         .where(RechargeOrder.provider == provider.name, RechargeOrder.txn_id == notification.txn_id)
         .with_for_update(of=RechargeOrder)
     )
+    # Authentic but not fitting an order of ours: refused and audited, nothing
+    # credited, yet answered 200 — any other answer makes the provider retry
+    # it for days, and no retry can make it fit.
     if order is None:
-        return finish(400, "refused", "txn_id is not an order of ours")
+        return finish(200, "refused", "txn_id is not an order of ours")
     record.order_id = order.id
     problem = provider.mismatch(notification, order)
     if problem:
-        return finish(400, "refused", problem)
+        return finish(200, "refused", problem)
     status = notification.status
     verdict = apply_payment_status(session, order, status)
     said = status.code if status.code is not None else status.text
     return finish(200, verdict, f"status {said} -> order {order.status}")
+
+
+def _answer_text(http_status, reason):
+    """What the sender reads. An unauthentic notification says only that: the
+    audit record and the log keep which check failed, but telling a wrong
+    merchant or integration id apart from a wrong signature would confirm a
+    guessed id to a prober. A malformed one may say what is malformed."""
+    if http_status == 200:
+        return "IPN OK"
+    if http_status in (401, 403):
+        return "IPN refused: not authentic"
+    return f"IPN refused: {reason}"
 
 
 def _keep_trail(record, trail):

@@ -21,6 +21,21 @@ def bonus_for(session, coins):
     return coins * percent // 100 if percent else 0
 
 
+def active_tiers(session):
+    """The active bonus tiers, smallest threshold first."""
+    return session.scalars(select(BonusTier).where(BonusTier.active.is_(True)).order_by(BonusTier.min_coins)).all()
+
+
+def bonus_hint(session):
+    """The bonus tiers in words, e.g. "Bonus: +5% from 500 coins, +10% from
+    1000 coins." ("" when no tier is active)."""
+    tiers = active_tiers(session)
+    if not tiers:
+        return ""
+    tiers_text = _(", ").join(_("+%(percent)s%% from %(coins)s coins", percent=t.percent, coins=t.min_coins) for t in tiers)
+    return _("Bonus: %(tiers)s.", tiers=tiers_text)
+
+
 def active_packages(session):
     return session.scalars(
         select(RechargePackage).where(RechargePackage.active.is_(True)).order_by(RechargePackage.position, RechargePackage.coins)

@@ -14,7 +14,7 @@ from .currencies import offered_currencies
 from .ipn import handle_notification
 from .models import COMPLETED, RechargeOrder
 from .orders import order_json, owned_order
-from .pricing import active_packages, package_json
+from .pricing import active_packages, bonus_hint, package_json
 from .providers import REGISTRY, Incoming, is_registered, notify_path, provider_named
 from .settings import public_url
 
@@ -67,6 +67,7 @@ def recharge_page():
         custom_min=config["RECHARGE_CUSTOM_MIN"],
         custom_max=config["RECHARGE_CUSTOM_MAX"],
         price_per_coin=config["RECHARGE_PRICE_PER_COIN"],
+        bonus_hint=bonus_hint(db.session),
     )
 
 

@@ -14,6 +14,7 @@ from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db
 from goldcoin.formats import KIND_LABELS
 
+from .entitlements import GROUPS, PRIVILEGES, check_code
 from .errors import StoreError
 from .models import KINDS, Entitlement, MemberTitle, Purchase, Redemption, Reward
 from .service import FIELDS, _unique_slug, clean_reward_data, export_rewards, import_rewards, reward_json, slugify
@@ -27,6 +28,13 @@ def _json_download(document, filename):
     )
 
 
+def _either(codes):
+    """ "a or b", lazily worded (the description is built at import)."""
+    if len(codes) == 2:
+        return _l("%(first)s or %(second)s", first=codes[0], second=codes[1])
+    return ", ".join(codes)
+
+
 class RewardView(SecureModelView):
     list_template = "store/admin/reward_list.html"
     column_list = ("id", "name", "kind", "code", "cost", "stock", "per_user_limit", "duration_days", "active", "sort_order")
@@ -38,8 +46,9 @@ class RewardView(SecureModelView):
     form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
     form_args = {
         "slug": {"description": _l("Stable identity for JSON import; leave empty to derive it from the name.")},
-        "code": {"description": _l("group: group name (vip); badge: badge name; privilege: commercial_posting or "
-                                   "start_bounty.")},
+        "code": {"description": _l("group: %(groups)s (empty: vip); badge: any badge name; privilege: %(privileges)s. "
+                                   "Other codes are refused: they unlock nothing.",
+                                   groups=", ".join(sorted(GROUPS)), privileges=_either(sorted(PRIVILEGES)))},
         "multiplier": {"description": _l("Boosters only, e.g. 2 for double coins.")},
         "stock": {"description": _l("Empty: unlimited.")},
     }
@@ -109,6 +118,12 @@ class EntitlementView(SecureModelView):
     column_default_sort = ("id", True)
     form_columns = ("user_id", "kind", "code", "expires_at")
     form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
+
+    def on_model_change(self, form, model, is_created):
+        try:
+            check_code(model.kind, model.code)
+        except StoreError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class MemberTitleView(SecureModelView):

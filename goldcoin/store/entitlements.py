@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from goldcoin.core.time import utc
@@ -17,6 +18,26 @@ from .models import BADGE, CONTENT_ACCESS, GROUP, PRIVILEGE, TITLE, Entitlement,
 COMMERCIAL_POSTING = "commercial_posting"
 START_BOUNTY = "start_bounty"
 VIP = "vip"
+# What each code unlocks. A reward or entitlement may only name one of these:
+# a privilege or group no code asks about would be sold and unlock nothing.
+# (Badges are names shown next to posts: any name is one.)
+PRIVILEGES = {
+    COMMERCIAL_POSTING: _l("Post in commercial sections"),
+    START_BOUNTY: _l("Start bounties on questions"),
+}
+GROUPS = {
+    VIP: _l("The VIP section (/store/vip)"),
+}
+
+
+def check_code(kind, code):
+    """Refuse a privilege or group code the app does not know (InvalidReward)."""
+    from .errors import InvalidReward
+
+    known = {PRIVILEGE: PRIVILEGES, GROUP: GROUPS}.get(kind)
+    if known is not None and code not in known:
+        raise InvalidReward(_("Unknown %(kind)s %(code)s: the app knows %(known)s.", kind=kind, code=repr(code),
+                              known=", ".join(sorted(known))))
 
 
 def _active(session, user_id, kind, code=None, now=None, any_code=False):

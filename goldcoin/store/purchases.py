@@ -39,8 +39,10 @@ def owns_item(session, user_id, item_key):
 def may_download(session, user_id, item_key, *, seller_id, price, premium=False, now=None):
     """The download decision for an EA or other paid item.
 
-    Free and not premium: everyone logged in. The author: always. Premium:
-    `content_access` holders (without paying). Priced: whoever bought it.
+    Free and not premium: everyone logged in. The author: always. Free and
+    premium: `content_access` holders. Priced: whoever bought it - premium or
+    not, a Premium Access holder pays a priced EA too, so its author is paid
+    (Premium Access opens the premium EAs that have no price).
     """
     if user_id is None:
         return False
@@ -48,18 +50,20 @@ def may_download(session, user_id, item_key, *, seller_id, price, premium=False,
         return True
     if owns_item(session, user_id, item_key):
         return True
-    if premium and has_content_access(session, user_id, now=now):
+    if premium and price == 0 and has_content_access(session, user_id, now=now):
         return True
     return not premium and price == 0
 
 
-def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent=None):
+def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent=None, title=None):
     """Buy `item_key` once; returns the Purchase (the existing one on a second call).
 
     The buyer pays `price`: the author's share to the seller's wallet, the
     rest to `sink` (see the module's rounding rule), both transfers and the
     purchase record in one savepoint, or nothing (InsufficientFunds).
     Buying your own item, or a free one, records a purchase of 0 coins.
+    `title` names the item in the members' histories (the memo of both
+    transfers; the buyer reads "Bought <title>", the author "Sale: <title>").
     """
     percent = DEFAULT_AUTHOR_SHARE_PERCENT if author_share_percent is None else author_share_percent
     if not item_key or len(item_key) > 80:
@@ -95,7 +99,7 @@ def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent
                     accounts.append(seller_wallet)
                 lock_accounts(session, accounts)
                 base = f"purchase:{buyer_id}:{item_key}"
-                memo = f"Bought {item_key}"
+                memo = (title or item_key)[:255]
                 if author_part:
                     transfer(session, buyer_wallet, seller_wallet, author_part, kind=PURCHASE_KIND,
                              key=base + ":author", memo=memo, reference=item_key, actor_id=buyer_id)

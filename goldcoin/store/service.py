@@ -200,11 +200,13 @@ def clean_reward_data(data):
     """Validate a reward's fields (API, JSON import, admin form): its shape
     (`schemas.RewardIn`), then what each kind needs. Returns a dict of FIELDS."""
     out = load_reward(data)
-    if out["kind"] == GROUP and not out["code"]:
-        # API.md asks no code of a group reward: the group is named after the reward.
-        out["code"] = slugify(out["name"])[:60]
+    if out["kind"] == GROUP and not out["code"] and len(entitlements.GROUPS) == 1:
+        # API.md asks no code of a group reward: it is the app's one group.
+        out["code"] = next(iter(entitlements.GROUPS))
     if out["kind"] in KINDS_WITH_CODE and not out["code"]:
         raise InvalidReward(_("A %(kind)s reward needs a 'code' (group, badge name or privilege code).", kind=out['kind']))
+    if out["kind"] in KINDS_WITH_CODE:
+        entitlements.check_code(out["kind"], out["code"])
     if out["kind"] not in KINDS_WITH_CODE:
         out["code"] = None
     multiplier = out["multiplier"]
@@ -307,7 +309,8 @@ def import_rewards(session, document):
 
 SEED = [
     dict(slug="premium-ea-access", name=_l("Premium EA Access"), cost=100, kind="content_access", duration_days=30,
-         description=_l("Unlock access to exclusive EAs: download premium EAs and read exclusive content for 30 days."),
+         description=_l("Unlock access to exclusive EAs: download the free premium EAs and read exclusive content for 30 "
+                        "days (a priced EA is paid by every member, so its author is paid)."),
          sort_order=10),
     dict(slug="vip-group", name=_l("VIP Group Access"), cost=150, kind="group", code="vip", duration_days=30,
          description=_l("Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name."),

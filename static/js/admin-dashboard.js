@@ -16,7 +16,8 @@
   var SERIES = [
     { key: "minted", color: "#d4a017" },
     { key: "sold", color: "#2a7ab0" },
-    { key: "sunk", color: "#b03a2e" }
+    { key: "sunk", color: "#b03a2e" },
+    { key: "escrowed", color: "#6c757d" }
   ];
 
   function el(name, attrs, text) {
@@ -48,7 +49,8 @@
     });
     var step = Math.max(1, Math.ceil(n / 8));
     data.days.forEach(function (day, i) {
-      if (i % step === 0 || i === n - 1) {
+      // The last day always has a label; a step label too close before it would overlap it.
+      if ((i % step === 0 && n - 1 - i >= step / 2) || i === n - 1) {
         el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", "font-size": 11, fill: "#555" }, day.slice(5));
       }
     });

@@ -85,6 +85,14 @@
     dispatch('connected', {});
   });
   socket.on('disconnect', function () { document.body.dataset.live = 'disconnected'; });
+  // The server's message queue (Redis) was down and is back: pushes may have
+  // been lost while this connection stayed up. Re-read what the page shows;
+  // pages with more state (the checkout) listen for goldcoin:resync.
+  socket.on('resync', function (data) {
+    refreshMe(); refreshBoards();
+    document.body.dataset.resynced = String(Number(document.body.dataset.resynced || 0) + 1);
+    dispatch('resync', data);
+  });
 
   socket.on('balance', function (data) {
     setText('header-balance', data.balance);

@@ -27,8 +27,15 @@
       b.addEventListener('click', function () { order({ package_id: parseInt(b.dataset.packageId, 10) }); });
     });
     document.getElementById('custom-buy').addEventListener('click', function () {
-      var n = parseInt(document.getElementById('customAmount').value, 10);
-      if (!n) { message.textContent = t('recharge.enter_coins'); return; }
+      // Number(), not parseInt(): "10.5" must be refused, not bought as 10.
+      var input = document.getElementById('customAmount');
+      var text = input.value.trim(), n = Number(text);
+      var low = parseInt(input.min, 10), high = parseInt(input.max, 10);
+      message.className = 'error';
+      if (!text || input.validity.badInput) { message.textContent = t('recharge.enter_coins'); return; }
+      if (!Number.isInteger(n)) { message.textContent = t('recharge.whole', { example: Math.floor(n) }); return; }
+      if (n < low || n > high) { message.textContent = t('recharge.range', { low: low, high: high }); return; }
+      message.className = '';
       order({ coins: n });
     });
   }
@@ -78,6 +85,8 @@
     });
     // On every (re)connect: whatever changed while no socket listened.
     document.addEventListener('goldcoin:connected', refresh);
+    // The server's message queue came back after an outage: a push may be lost.
+    document.addEventListener('goldcoin:resync', refresh);
     // Polling is only the fallback while the live connection is down.
     setInterval(function () {
       if (document.body.dataset.live !== 'connected') refresh();

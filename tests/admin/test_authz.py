@@ -104,3 +104,29 @@ def test_admin_forms_refuse_a_missing_csrf_token(admin_page, make_user):
     assert r.status_code == 400
     r = admin_page.post("/admin/transfers/reverse/1", data={"reason": "x"}, csrf=False)
     assert r.status_code == 400
+
+
+def test_moderators_dashboard_shows_what_they_may_open_and_what_waits(app, make_user, make_page_client, session):
+    """The moderator's /admin/ lists their views with what waits in each (the
+    EA queue's pending EAs), every link on it opens for them, and nothing on it
+    asks for the admins' figures."""
+    import re
+
+    from goldcoin.auth.models import User
+    from goldcoin.community import eas
+
+    author = make_user("author")
+    for n in range(2):
+        eas.upload_ea(session, session.get(User, author.id), app.config["UPLOAD_FOLDER"], name=f"EA {n}",
+                      description="", file_name="a.ex4", file_data=b"EA", symbol="EURUSD", timeframe="H1",
+                      period="2024", net_profit="1", profit_factor="1", max_drawdown_pct="1", trades="1", win_rate="50")
+    session.commit()
+    make_user("mod", role="moderator")
+    mod = make_page_client("mod")
+    html = mod.get("/admin/").get_data(as_text=True)
+    table = html[html.index('id="moderation-views"'):]
+    table = table[:table.index("</table>")]
+    assert "EA verification" in table and "<strong>2</strong>" in table
+    assert "dashboard/data.json" not in html and "admin-dashboard.js" not in html
+    links = set(re.findall(r'href="(/admin/[^"#]*)"', html)) - {"/admin/"}
+    assert links and all(mod.get(link).status_code == 200 for link in links), links

@@ -44,9 +44,10 @@ def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
         page.fill("#description", "A month in the signal room.")
         page.fill("#cost", "75")
         page.select_option("#kind", "group", force=True)  # select2 hides the native select
-        page.fill("#code", "signals")
+        page.fill("#code", "vip")
         page.fill("#duration_days", "30")
         page.click("input[type=submit][value=Save]")
+        page.wait_for_url(base + "/admin/rewards/")  # saved: back to the list (a refusal stays on the form)
         page.wait_for_selector("text=Record was successfully created")
         page.goto(base + "/store")
         card = page.locator(".reward", has_text="Signal Room Pass")
@@ -66,9 +67,9 @@ def test_admin_adjusts_a_member_and_sees_the_charts(prepared_database):
         # the chart draws from the page, not from a second request.
         assert not [u for u in requested if "/admin/dashboard/data.json" in u]
         points = page.locator("#economy-chart circle.point")
-        assert points.count() == 3 * 30
+        assert points.count() == 4 * 30
         last_minted = page.locator("#economy-chart circle[data-series=minted]").last
-        assert last_minted.get_attribute("data-value") == "40"
+        assert last_minted.get_attribute("data-value") == "65"  # 40 earned + the 25 adjustment
         assert page.locator("#fig-circulating").inner_text() == "65"
     with app.app_context():
         assert db.session.scalar(select(Account.balance).where(Account.user_id == alice_id)) == 65

@@ -97,8 +97,12 @@ def test_orders_keep_the_provider_that_made_them(app, member, simulator, live_ap
     assert simulator.tx(legacy["txn_id"]).fields["ipn_url"] == f"{live_app}/ipn/coinpayments"
 
     # CoinPayments' endpoint cannot settle another provider's order, even signed right.
+    # (Authentic, so answered 200 and not retried; refused in the audit, nothing settled.)
     answer = simulator.send_status(legacy["txn_id"], 100, overrides={"txn_id": first["txn_id"]})
-    assert answer[0] == 400 and "not an order of ours" in answer[1]
+    assert answer == (200, "IPN OK")
+    with app.app_context():
+        refused = db.session.query(IpnRecord).order_by(IpnRecord.id.desc()).first()
+        assert refused.verdict == "refused" and "not an order of ours" in refused.reason
     # Nor can a forged FakePay notification; it is audited with FakePay's signature header.
     assert fake_notify(live_app, first["txn_id"], "paid", "200.00", secret=b"guess")[0] == 403
     with app.app_context():
@@ -108,7 +112,8 @@ def test_orders_keep_the_provider_that_made_them(app, member, simulator, live_ap
     assert order_row(app, first["id"]).status == "pending" and balance(app, user.id) == 0
 
     # FakePay's own notification completes its order, once.
-    assert fake_notify(live_app, first["txn_id"], "paid", "199.99") == (400, "IPN refused: amount below the price")
+    assert fake_notify(live_app, first["txn_id"], "paid", "199.99") == (200, "IPN OK")  # authentic: audited, refused
+    assert order_row(app, first["id"]).status == "pending"
     assert fake_notify(live_app, first["txn_id"], "paid", "200.00") == (200, "IPN OK")
     assert fake_notify(live_app, first["txn_id"], "paid", "200.00") == (200, "IPN OK")
     assert order_row(app, first["id"]).status == "completed"

@@ -98,14 +98,14 @@ def test_admin_creates_and_imports_rewards(app, make_api, make_user, client):
     assert r.status_code == 201
 
 
-def test_a_group_reward_without_a_code_is_named_after_the_reward(make_api, make_user):
-    """API.md asks no `code` of a group reward: the group is derived from the name."""
+def test_a_group_reward_without_a_code_is_the_apps_group(make_api, make_user):
+    """API.md asks no `code` of a group reward: it is the one group the app has (vip)."""
     make_user("root", role="admin")
     admin = make_api("root")
     r = admin.post("/api/v1/admin/rewards", {"name": "VIP Lounge Access", "cost": 150, "kind": "group"})
     assert r.status_code == 201, r.get_json()
-    assert r.get_json()["code"] == "vip-lounge-access"
+    assert r.get_json()["code"] == "vip"
     exported = {x["slug"]: x for x in admin.get("/api/v1/admin/rewards").get_json()["rewards"]}
-    assert exported["vip-lounge-access"]["code"] == "vip-lounge-access"
+    assert exported["vip-lounge-access"]["code"] == "vip"
     r = admin.post("/api/v1/admin/rewards", {"name": "Old Guard", "cost": 5, "kind": "group", "code": "veterans"})
-    assert r.get_json()["code"] == "veterans"  # a code given is kept
+    assert r.status_code == 400 and "Unknown group 'veterans'" in r.get_json()["message"]  # it would unlock nothing

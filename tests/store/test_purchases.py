@@ -85,7 +85,9 @@ def test_download_decision(session, make_user):
     assert may_download(session, author.id, **paid)
     assert not may_download(session, stranger.id, **paid)
     assert not may_download(session, premium_member.id, **paid)  # paid but not premium: buy it
-    assert may_download(session, premium_member.id, premium=True, **paid)
-    assert not may_download(session, stranger.id, premium=True, **paid)
+    # Premium Access opens premium EAs without a price; a priced one is paid by everyone.
+    assert not may_download(session, premium_member.id, premium=True, **paid)
+    assert may_download(session, premium_member.id, premium=True, item_key="ea:5", seller_id=author.id, price=0)
+    assert not may_download(session, stranger.id, premium=True, item_key="ea:5", seller_id=author.id, price=0)
     assert may_download(session, stranger.id, item_key="ea:4", seller_id=author.id, price=0)
     assert not may_download(session, None, item_key="ea:4", seller_id=author.id, price=0)

@@ -36,7 +36,7 @@ def test_the_admin_form_applies_the_reward_rules(app, make_api, make_user):
     assert post(name="Lounge", kind="group").status_code == 302
     with app.app_context():
         lounge = db.session.scalar(select(Reward).where(Reward.name == "Lounge"))
-        assert (lounge.code, lounge.slug) == ("lounge", "lounge")
+        assert (lounge.code, lounge.slug) == ("vip", "lounge")
     assert _names(app) == {"Lounge"}
 
 

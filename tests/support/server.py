@@ -61,7 +61,14 @@ def running_server(env=None, async_mode="gevent", timeout=30, command=None):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not answer within {timeout}s: {log_path.read_text()[-3000:]}")
             time.sleep(0.1)  # polling a child process for readiness; nothing to wait on
-        yield base
+        try:
+            yield base
+        except BaseException:
+            # The test failed while the server ran: its log is the only witness of
+            # what the server did, and the file goes below, so show its end.
+            log.flush()
+            sys.stderr.write(f"--- end of the server's log ({log_path.name}) ---\n{log_path.read_text()[-6000:]}\n")
+            raise
     finally:
         proc.terminate()
         try:
