@@ -95,3 +95,15 @@ def test_the_admin_site_follows_the_choice(client, make_user):
     client.post("/language", data={"csrf_token": token, "language": "zh_CN", "next": "/"})
     html = client.get("/admin/members/").get_data(as_text=True)
     assert "列表" in html  # Flask-Admin's own catalogue: "List"
+
+
+def test_validation_messages_follow_the_language_and_codes_do_not(api, make_user):
+    make_user("zhou")
+    api.login("zhou")
+    english = api.post("/api/v1/me/language", {"language": 5}).get_json()
+    assert english == {"error": "bad_request", "message": "'language' must be a string."}
+    api.post("/api/v1/me/language", {"language": "zh_CN"})
+    r = api.post("/api/v1/me/language", {"language": 5})
+    assert r.get_json() == {"error": "bad_request", "message": "'language' 必须是字符串。"}
+    r = api.post("/api/v1/recharge/orders", {"coins": "ten"})
+    assert r.get_json()["error"] == "bad_request" and "必须是整数" in r.get_json()["message"]
