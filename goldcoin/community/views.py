@@ -304,7 +304,7 @@ def ea_buy(ea_id):
 def ea_download(ea_id):
     ea = _visible_ea(ea_id)
     if not may_download_ea(db.session, current_user, ea):
-        abort(403, "You do not have access to this EA.")
+        abort(403, _("You do not have access to this EA."))
     path = eas.file_path(current_app.config["UPLOAD_FOLDER"], ea.file_name)
     if not os.path.isfile(path):
         abort(404)

@@ -100,7 +100,7 @@ class _RoleGate:
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403, "Admins only.")
+        abort(403, gettext("Admins only."))
 
 
 def actor_id():

@@ -13,12 +13,12 @@ from goldcoin.core.errors import ApiError
 from goldcoin.core.schemas import Bool, Int, List, Nested, Schema, Text, column_max, one_of
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
-from goldcoin.i18n import LANGUAGES
+from goldcoin.i18n import LANGUAGES, save_language
 from goldcoin.ledger import history, wallet_id
 from goldcoin.ledger.models import Transfer
 from goldcoin.security import log_in_member, log_out_member, login_required_json
 
-from .service import member_summary, save_language
+from .service import member_summary
 
 
 class CsrfOut(Schema):

@@ -2,7 +2,9 @@
 Each view: call a domain function, render. The JSON twins live in `api`."""
 from urllib.parse import urlsplit
 
+import pytz
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -38,6 +40,8 @@ def profile():
         top=top_earners(db.session, 10),
         recent=member_lines(history(db.session, wallet_id(db.session, current_user.id), limit=10)),
         own=True,
+        time_zones=pytz.common_timezones,
+        member_zone=str(get_timezone()),
     )
 
 
@@ -45,7 +49,7 @@ def profile():
 def public_profile(username):
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
-        abort(404, "No such member.")
+        abort(404, _("No such member."))
     own = current_user.is_authenticated and current_user.id == user.id
     return render_template(
         "web/profile.html",
