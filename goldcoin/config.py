@@ -71,6 +71,8 @@ class Config:
     LOGIN_IP_RATE_LIMIT = os.environ.get("GOLDCOIN_LOGIN_IP_RATE_LIMIT", "30 per 15 minutes")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     EA_UPLOAD_RATE_LIMIT = os.environ.get("GOLDCOIN_EA_UPLOAD_RATE_LIMIT", "10 per hour")
+    GOLDCOIN_EVENTS_RATE_LIMIT = os.environ.get("GOLDCOIN_EVENTS_RATE_LIMIT", "600 per minute")
+    GOLDCOIN_REPORT_PARSE_RATE_LIMIT = os.environ.get("GOLDCOIN_REPORT_PARSE_RATE_LIMIT", "30 per minute")
     # Where uploaded files live: outside static/, served only through views.
     UPLOAD_FOLDER = os.environ.get("GOLDCOIN_UPLOAD_FOLDER")  # default: instance/uploads
     GOLDCOIN_PAYMENT_SIMULATOR = _bool("GOLDCOIN_PAYMENT_SIMULATOR", False)

@@ -221,3 +221,11 @@ def test_an_event_pays_at_most_ten_million(send, app):
     assert_bad_request(send("POST", "/api/v1/events", too_much, "events"), "'amount' must be at most 10000000")
     r = send("POST", "/api/v1/events", json.dumps(event(type="bounty.awarded", amount=10_000_000)), "events")
     assert r.status_code == 202 and r.get_json()["awarded"] == 10_000_000
+
+
+def test_an_id_beyond_a_32_bit_column_is_not_found_not_a_500(send, client):
+    """Found by the schemathesis fuzz on PostgreSQL (tests/test_api_fuzz.py):
+    expert_advisors.id is 32-bit, the path accepts 64-bit ids."""
+    r = client.get("/api/v1/eas/361365641761")
+    assert r.status_code == 404 and r.get_json()["error"] == "not_found", r.get_data(as_text=True)
+    assert client.get("/community/eas/361365641761").status_code == 404

@@ -159,7 +159,11 @@ RETRY_AFTER_SECONDS = 5
 
 def _answer_database_error(exc):
     """The database is unreachable (or dropped the connection): a 503 the
-    client may retry, not a 500. Other database errors stay 500s."""
+    client may retry, not a 500. A number beyond its column (an id of a 32-bit
+    table that no row can have) is bad input, not our failure. Other database
+    errors stay 500s."""
+    if type(getattr(exc, "orig", None)).__name__ == "NumericValueOutOfRange":
+        return _answer_out_of_range()
     if not getattr(exc, "connection_invalidated", False) and not _is_connection_error(exc):
         return _answer_internal(exc)
     from .transaction import rollback_request
@@ -175,6 +179,20 @@ def _answer_database_error(exc):
         response = current_app.response_class(render_template("unavailable.html", message=message), 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _answer_out_of_range():
+    from .transaction import rollback_request
+
+    rollback_request()
+    if request.method in ("GET", "HEAD"):
+        # Looked up by a number no row can have: there is no such thing.
+        status, code, message = 404, "not_found", _("Not found.")
+    else:
+        status, code, message = 400, "bad_request", _("A number in the request is out of range.")
+    if is_api_request():
+        return error_response(code, message, status)
+    return error_page(status, message)
 
 
 def _is_connection_error(exc):
