@@ -20,11 +20,16 @@ def init_db():
 
 
 @click.command("demo")
-def demo():
+@click.option("--locale", type=click.Choice(["en", "zh_CN"]), default=None,
+              help="Language of the demo's content (posts, sections, rewards); default GOLDCOIN_DEFAULT_LOCALE.")
+def demo(locale):
     """Fill an empty database with a small living economy."""
+    from flask_babel import force_locale
+
     from .demo import create_demo_data
 
-    created = create_demo_data(db.session, current_app.config)
+    with force_locale(locale or current_app.config["GOLDCOIN_DEFAULT_LOCALE"]):
+        created = create_demo_data(db.session, current_app.config)
     if created:
         click.echo("demo data created. Log in as admin / admin-demo-pass or alice / alice-demo-pass")
     else:

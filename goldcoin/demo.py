@@ -1,4 +1,5 @@
 """Demo data: a few members with some history, so a newcomer sees an economy."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .auth.models import User
@@ -29,7 +30,7 @@ def create_demo_data(session, config=None):
         users[username] = register_member(session, username, f"{username}@example.com", password, role=role)
     # Gifts, so whoever logs in as a demo member can try the store at once.
     for username, coins in (("alice", 200), ("dave", 100)):
-        adjust_balance(session, users[username].id, coins, reason="Welcome gift for beta testers",
+        adjust_balance(session, users[username].id, coins, reason=_("Welcome gift for beta testers"),
                        actor_id=users["admin"].id, key=f"demo:gift:{username}")
     # Each domain adds its part through its real code paths (posts upvoted and
     # paid, EAs verified, answers accepted, the store's catalogue, packages).

@@ -14,11 +14,12 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytz
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, get_locale
+from flask import Blueprint, current_app, has_app_context, has_request_context, redirect, request, session, url_for
+from flask_babel import Babel, get_locale, gettext, refresh
 from flask_login import current_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,35 @@ def current_language():
     return _CODES.get(str(get_locale() or "")) or current_app.config["GOLDCOIN_DEFAULT_LOCALE"]
 
 
+def save_language(user, language, timezone=None):
+    """Save the member's language (a code of LANGUAGES, checked by the caller)
+    and, when given, IANA time zone; this request speaks them from here on."""
+    if timezone is not None:
+        if timezone not in pytz.all_timezones_set:
+            from .core.errors import DomainError
+
+            raise DomainError(gettext("Unknown time zone: %(zone)s.", zone=timezone))
+        user.timezone = timezone
+    user.language = language
+    refresh()  # Flask-Babel cached this request's locale and zone
+
+
+def language_of(session, user_id):
+    """The language to write to a member in (a notification, an email): the
+    member's saved choice; else this request's when it is the member's own;
+    else the site's default."""
+    from sqlalchemy import select
+
+    from .auth.models import User
+
+    saved = supported(session.scalar(select(User.language).where(User.id == user_id)))
+    if saved or not has_app_context():  # outside the app (a script), force_locale changes nothing
+        return saved or "en"
+    if has_request_context() and getattr(current_user, "is_authenticated", False) and current_user.id == user_id:
+        return current_language()
+    return current_app.config["GOLDCOIN_DEFAULT_LOCALE"]
+
+
 def compile_catalogues(target):
     """Compile every translations/<locale>/LC_MESSAGES/*.po to .mo under
     `target` when the .mo is missing or older; each written under a temporary
@@ -131,22 +161,24 @@ def _safe_next(url):
 @bp.post("/language")
 def choose():
     """The header switcher: a member's choice is saved on the member; anyone's
-    is kept in the session."""
-    language = supported(request.form.get("language"))
-    if language:
-        session[SESSION_KEY] = language
-        if current_user.is_authenticated:
-            current_user.language = language
+    is kept in the session. The profile's form also sends a time zone."""
+    language = supported(request.form.get("language")) or current_language()
+    session[SESSION_KEY] = language
+    if current_user.is_authenticated:
+        save_language(current_user, language, request.form.get("timezone") or None)
     return redirect(_safe_next(request.form.get("next")))
 
 
 def _template_context():
+    from .jsmessages import messages
+
     code = current_language()
     return {
         "current_language": code,
         "html_lang": HTML_LANG[code],
         "languages": LANGUAGES,
         "html_lang_of": HTML_LANG,
+        "js_messages": messages,
     }
 
 
@@ -166,4 +198,7 @@ def init_app(app):
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["GOLDCOIN_DEFAULT_TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.context_processor(_template_context)
+    from . import formats
+
+    formats.init_app(app)
     app.register_blueprint(bp)

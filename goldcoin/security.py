@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
@@ -36,7 +37,7 @@ def _before_request():
     if header[:7].lower() == "bearer " and is_api_request():
         token = token_for(db.session, header[7:].strip())
         if token is None:
-            raise ApiError("unauthorized", "The Bearer token is unknown or revoked.")
+            raise ApiError("unauthorized", _("The Bearer token is unknown or revoked."))
         now = utcnow()
         # Every forum event arrives with the one events token: writing its row on
         # each request would make it a row lock all of them queue on (held to
@@ -103,7 +104,7 @@ def login_required_json(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            raise ApiError("unauthorized", "Log in first.")
+            raise ApiError("unauthorized", _("Log in first."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -116,9 +117,10 @@ def token_required(scope):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if g.get("api_token") is None:
-                raise ApiError("unauthorized", f"Send a Bearer token of scope '{scope}'.")
+                raise ApiError("unauthorized", _("Send a Bearer token of scope '%(scope)s'.", scope=scope))
             if g.api_token.scope != scope:
-                raise ApiError("forbidden", f"This token's scope is '{g.api_token.scope}', not '{scope}'.")
+                raise ApiError("forbidden", _("This token's scope is '%(scope)s', not '%(scope2)s'.",
+                                              scope=g.api_token.scope, scope2=scope))
             return view(*args, **kwargs)
 
         return wrapper
@@ -134,11 +136,11 @@ def admin_required_json(view):
         token = g.get("api_token")
         if token is not None:
             if token.scope != "admin":
-                raise ApiError("forbidden", "This token's scope is not 'admin'.")
+                raise ApiError("forbidden", _("This token's scope is not 'admin'."))
         elif not current_user.is_authenticated:
-            raise ApiError("unauthorized", "Log in as an admin or send an admin token.")
+            raise ApiError("unauthorized", _("Log in as an admin or send an admin token."))
         elif not current_user.is_admin:
-            raise ApiError("forbidden", "Admins only.")
+            raise ApiError("forbidden", _("Admins only."))
         return view(*args, **kwargs)
 
     return wrapper

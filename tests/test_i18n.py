@@ -95,3 +95,49 @@ def test_the_admin_site_follows_the_choice(client, make_user):
     client.post("/language", data={"csrf_token": token, "language": "zh_CN", "next": "/"})
     html = client.get("/admin/members/").get_data(as_text=True)
     assert "列表" in html  # Flask-Admin's own catalogue: "List"
+
+
+def test_validation_messages_follow_the_language_and_codes_do_not(api, make_user):
+    make_user("zhou")
+    api.login("zhou")
+    english = api.post("/api/v1/me/language", {"language": 5}).get_json()
+    assert english == {"error": "bad_request", "message": "'language' must be a string."}
+    api.post("/api/v1/me/language", {"language": "zh_CN"})
+    r = api.post("/api/v1/me/language", {"language": 5})
+    assert r.get_json() == {"error": "bad_request", "message": "'language' 必须是字符串。"}
+    r = api.post("/api/v1/recharge/orders", {"coins": "ten"})
+    assert r.get_json()["error"] == "bad_request" and "必须是整数" in r.get_json()["message"]
+
+
+def test_the_profile_saves_a_time_zone_and_times_follow_it(client, make_user, app):
+    user = make_user("tzone")
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": "tzone", "password": "password123"})
+    page = client.get("/profile").get_data(as_text=True)
+    assert 'id="language-form"' in page and "<option selected>UTC</option>" in page
+    r = client.post("/language", data={"csrf_token": csrf_from(page), "language": "zh_CN", "timezone": "Asia/Shanghai",
+                                       "next": "/profile"})
+    assert r.status_code == 302
+    with app.app_context():
+        saved = db.session.get(User, user.id)
+        assert (saved.language, saved.timezone) == ("zh_CN", "Asia/Shanghai")
+    assert "<option selected>Asia/Shanghai</option>" in client.get("/profile").get_data(as_text=True)
+    r = client.post("/language", data={"csrf_token": csrf_from(page), "language": "zh_CN", "timezone": "Nowhere/City"})
+    assert r.status_code == 302  # refused: back with the reason, in Chinese
+    assert "未知的时区：Nowhere/City。" in client.get("/profile").get_data(as_text=True)
+
+
+def test_times_are_shown_in_the_members_zone_and_locale(app):
+    from datetime import datetime, timezone
+
+    from flask_babel import force_locale
+
+    from goldcoin.formats import money, when
+
+    moment = datetime(2026, 12, 2, 1, 5, tzinfo=timezone.utc)
+    with app.test_request_context("/"):
+        app.config["GOLDCOIN_DEFAULT_TIMEZONE"] = "Asia/Shanghai"  # a member who chose none
+        with force_locale("zh_CN"):
+            assert when(moment) == "2026年12月2日 09:05" and money("22.00", "CNY") == "¥22.00"
+        with force_locale("en"):
+            assert money("22.00", "CNY") == "CNY\u00a022.00"

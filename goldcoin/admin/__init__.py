@@ -5,6 +5,7 @@ Each domain adds its own views to the site from its `init_app` (see
 """
 from flask_admin import Admin
 from flask_admin.menu import MenuLink
+from flask_babel import lazy_gettext as _l
 
 from goldcoin.extensions import db
 
@@ -23,8 +24,8 @@ def init_app(app):
 
     site = Admin(
         app,
-        name="Gold Coin admin",
-        index_view=DashboardIndexView(url="/admin", name="Dashboard"),
+        name=_l("Gold Coin admin"),
+        index_view=DashboardIndexView(url="/admin", name=_l("Dashboard")),
     )
     app.extensions["goldcoin_admin"] = site
     views.register(site, db)
@@ -34,4 +35,4 @@ def init_app(app):
 
 def finish(app):
     """Called once every domain has added its views: the last menu entry."""
-    app.extensions["goldcoin_admin"].add_link(MenuLink(name="Back to the site", url="/"))
+    app.extensions["goldcoin_admin"].add_link(MenuLink(name=_l("Back to the site"), url="/"))

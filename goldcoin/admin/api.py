@@ -1,4 +1,5 @@
 """The admin JSON API (API.md, Admin): adjustments and reversals."""
+from flask_babel import gettext as _
 from marshmallow import fields
 
 from goldcoin.auth.models import User
@@ -56,7 +57,7 @@ def create_adjustment(data):
     """Give or take back a member's coins (insufficient_funds if the wallet cannot cover it)."""
     user = db.session.get(User, data["user_id"])
     if user is None:
-        raise ApiError("not_found", f"No member {data['user_id']}.")
+        raise ApiError("not_found", _("No member %(user_id)s.", user_id=data['user_id']))
     posting = service.adjust_member(db.session, user, data["amount"], reason=data["reason"],
                                     actor_id=acting_user_id(), key=data.get("key"), via="api")
     return {
@@ -76,7 +77,7 @@ def create_adjustment(data):
 def reverse_transfer(data, transfer_id):
     """Reverse a transfer with a new one pointing at it; answers the reversing transfer."""
     if db.session.get(Transfer, transfer_id) is None:
-        raise ApiError("not_found", f"No transfer {transfer_id}.")
+        raise ApiError("not_found", _("No transfer %(transfer_id)s.", transfer_id=transfer_id))
     posting = service.reverse_transfer(db.session, transfer_id, reason=data["reason"], actor_id=acting_user_id(),
                                        via="api")
     return posting.transfer

@@ -7,6 +7,8 @@ from flask import flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from wtforms import HiddenField, IntegerField, SelectField, StringField
@@ -18,6 +20,7 @@ from goldcoin.core import audit
 from goldcoin.core.admin import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id
 from goldcoin.core.audit import AdminAction
 from goldcoin.extensions import db
+from goldcoin.formats import LABELS, SCOPE_LABELS
 from goldcoin.ledger import InsufficientFunds, LedgerError, balance_of, wallet_id
 from goldcoin.ledger.models import WALLET, Account, Transfer
 
@@ -34,7 +37,7 @@ class UserView(SecureModelView):
     column_searchable_list = ("username", "email")
     column_filters = ("role", "is_banned")
     form_columns = ("role", "is_banned")
-    form_choices = {"role": [(r, r) for r in ROLES]}
+    form_choices = {"role": [(r, LABELS[r]) for r in ROLES]}
     can_create = False
     can_delete = False
     column_details_exclude_list = ("password_hash",)
@@ -66,13 +69,14 @@ class UserView(SecureModelView):
             user.is_banned = banned
             audit.record(db.session, me, "member.ban" if banned else "member.unban", f"user:{user.id}", username=user.username)
             changed += 1
-        flash(f"{changed} member(s) {'banned' if banned else 'unbanned'}.", "success")
+        message = _("%(count)s member(s) banned.", count=changed) if banned else _("%(count)s member(s) unbanned.", count=changed)
+        flash(message, "success")
 
-    @action("ban", "Ban", "Ban the selected members?")
+    @action("ban", _l("Ban"), _l("Ban the selected members?"))
     def action_ban(self, ids):
         self._set_banned(ids, True)
 
-    @action("unban", "Unban", "Unban the selected members?")
+    @action("unban", _l("Unban"), _l("Unban the selected members?"))
     def action_unban(self, ids):
         self._set_banned(ids, False)
 
@@ -172,28 +176,31 @@ class TransferView(ReadOnlyModelView):
         if not back.startswith("/"):
             back = self.get_url(".index_view")
         if not form.validate():
-            flash("A reversal needs a reason. " + _errors(form), "error")
+            flash(_("A reversal needs a reason. %(errors)s", errors=_errors(form)), "error")
             return redirect(back)
         try:
             with db.session.begin_nested():  # a refused reversal leaves nothing behind
                 posting = reverse_transfer(db.session, transfer_id, reason=form.reason.data, actor_id=actor_id())
         except LedgerError as exc:
-            flash(f"Transfer {transfer_id} was not reversed: {exc.message}", "error")
+            flash(_("Transfer %(transfer_id)s was not reversed: %(message)s", transfer_id=transfer_id, message=exc.message),
+                  "error")
             return redirect(back)
         if posting.replayed:
-            flash(f"Transfer {transfer_id} was already reversed by transfer {posting.transfer.id}.", "info")
+            flash(_("Transfer %(transfer_id)s was already reversed by transfer %(id)s.",
+                    transfer_id=transfer_id, id=posting.transfer.id), "info")
         else:
-            flash(f"Transfer {transfer_id} reversed by transfer {posting.transfer.id}.", "success")
+            flash(_("Transfer %(transfer_id)s reversed by transfer %(id)s.", transfer_id=transfer_id, id=posting.transfer.id),
+                  "success")
         return redirect(back)
 
 
 class ReverseForm(CSRFForm):
-    reason = StringField("Reason", validators=[DataRequired(), Length(max=255)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
 
 
 class TokenForm(CSRFForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    scope = SelectField("Scope", choices=[(s, s) for s in TOKEN_SCOPES])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    scope = SelectField(_l("Scope"), choices=[(s, SCOPE_LABELS.get(s, s)) for s in TOKEN_SCOPES])
 
 
 class TokenView(ReadOnlyModelView):
@@ -217,7 +224,7 @@ class TokenView(ReadOnlyModelView):
             return response
         return self.render("admin/token_form.html", form=form)
 
-    @action("revoke", "Revoke", "Revoke the selected tokens? Their holders are refused at once.")
+    @action("revoke", _l("Revoke"), _l("Revoke the selected tokens? Their holders are refused at once."))
     def action_revoke(self, ids):
         revoked = 0
         for token_id in ids:
@@ -227,7 +234,7 @@ class TokenView(ReadOnlyModelView):
             revoke_token(db.session, token.id)
             audit.record(db.session, actor_id(), "token.revoke", f"token:{token.id}", name=token.name, scope=token.scope)
             revoked += 1
-        flash(f"{revoked} token(s) revoked.", "success")
+        flash(_("%(revoked)s token(s) revoked.", revoked=revoked), "success")
 
 
 def _errors(form):
@@ -236,16 +243,16 @@ def _errors(form):
 
 def _nonzero(form, field):
     if field.data == 0:
-        raise ValidationError("Must not be zero.")
+        raise ValidationError(_("Must not be zero."))
 
 
 class AdjustmentForm(CSRFForm):
-    member = StringField("Member (username)", validators=[DataRequired(), Length(max=32)])
+    member = StringField(_l("Member (username)"), validators=[DataRequired(), Length(max=32)])
     amount = IntegerField(
-        "Amount (coins; negative takes coins back)",
-        validators=[DataRequired(message="A non-zero whole number."), NumberRange(-MAX_ADJUSTMENT, MAX_ADJUSTMENT), _nonzero],
+        _l("Amount (coins; negative takes coins back)"),
+        validators=[DataRequired(message=_l("A non-zero whole number.")), NumberRange(-MAX_ADJUSTMENT, MAX_ADJUSTMENT), _nonzero],
     )
-    reason = StringField("Reason", validators=[DataRequired(), Length(max=255)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
     # Generated when the form is rendered: submitting the same form twice
     # posts one transfer (the ledger key is derived from it).
     key = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
@@ -280,10 +287,11 @@ class AdjustmentView(SecureBaseView):
                 if isinstance(exc, InsufficientFunds)
                 else exc.message
             )
-            flash(f"Not adjusted: {message}", "error")
+            flash(_("Not adjusted: %(message)s", message=message), "error")
             return self.render("admin/adjust.html", form=form), 409
         if posting.replayed:
-            flash(f"This adjustment was already posted (transfer {posting.transfer.id}); nothing changed.", "info")
+            flash(_("This adjustment was already posted (transfer %(id)s); nothing changed.", id=posting.transfer.id),
+                  "info")
         else:
             flash(
                 f"Adjusted {user.username} by {form.amount.data:+d} coins (transfer {posting.transfer.id}); "
@@ -302,11 +310,11 @@ class AdminActionView(ReadOnlyModelView):
 
 
 def register(admin, db):  # noqa: F811 - the db handed in is goldcoin.extensions.db
-    admin.add_view(UserView(User, db, name="Members", endpoint="members"))
-    admin.add_view(AccountView(Account, db, name="Accounts", endpoint="accounts", category="Ledger"))
-    admin.add_view(TransferView(Transfer, db, name="Transfers", endpoint="transfers", category="Ledger"))
-    admin.add_view(AdjustmentView(name="Adjust a balance", endpoint="adjust", url="/admin/adjust", category="Ledger"))
-    admin.add_view(TokenView(ApiToken, db, name="Tokens", endpoint="tokens"))
-    admin.add_view(AdminActionView(AdminAction, db, name="Audit log", endpoint="audit"))
-    admin.add_view(DashboardDataView(name="Dashboard data", endpoint="dashboard", url="/admin/dashboard"))
+    admin.add_view(UserView(User, db, name=_l("Members"), endpoint="members"))
+    admin.add_view(AccountView(Account, db, name=_l("Accounts"), endpoint="accounts", category=_l("Ledger")))
+    admin.add_view(TransferView(Transfer, db, name=_l("Transfers"), endpoint="transfers", category=_l("Ledger")))
+    admin.add_view(AdjustmentView(name=_l("Adjust a balance"), endpoint="adjust", url="/admin/adjust", category=_l("Ledger")))
+    admin.add_view(TokenView(ApiToken, db, name=_l("Tokens"), endpoint="tokens"))
+    admin.add_view(AdminActionView(AdminAction, db, name=_l("Audit log"), endpoint="audit"))
+    admin.add_view(DashboardDataView(name=_l("Dashboard data"), endpoint="dashboard", url="/admin/dashboard"))
 

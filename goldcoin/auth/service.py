@@ -4,6 +4,7 @@ import re
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -22,21 +23,21 @@ def normalize_email(email):
     try:
         return validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise AuthError(f"That email address is not valid: {exc}", "email") from None
+        raise AuthError(_("That email address is not valid: %(exc)s", exc=exc), "email") from None
 
 
 def check_new_credentials(session, username, email, password):
     if not isinstance(username, str) or not USERNAME_RE.match(username):
-        raise AuthError("Username: 3 to 32 letters, digits or underscores.", "username")
+        raise AuthError(_("Username: 3 to 32 letters, digits or underscores."), "username")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise AuthError(f"Password: at least {MIN_PASSWORD} characters.", "password")
+        raise AuthError(_("Password: at least %(min_password)s characters.", min_password=MIN_PASSWORD), "password")
     if not isinstance(email, str):
-        raise AuthError("Email is required.", "email")
+        raise AuthError(_("Email is required."), "email")
     email = normalize_email(email)
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise AuthError("That username is taken.", "username", "conflict")
+        raise AuthError(_("That username is taken."), "username", "conflict")
     if session.scalar(select(User.id).where(User.email == email)):
-        raise AuthError("That email is already registered.", "email", "conflict")
+        raise AuthError(_("That email is already registered."), "email", "conflict")
     return email
 
 
@@ -44,7 +45,7 @@ def register_member(session, username, email, password, role="member"):
     """Create a member with a wallet. Flushes; the caller commits."""
     email = check_new_credentials(session, username, email, password)
     if role not in ROLES:
-        raise AuthError(f"Unknown role {role!r}.", "role")
+        raise AuthError(_("Unknown role %(role)s.", role=repr(role)), "role")
     user = User(
         username=username,
         email=email,
@@ -81,7 +82,7 @@ def hash_token(token):
 def create_token(session, name, scope, created_by_id=None):
     """Create a Bearer token; returns (ApiToken, plaintext). The plaintext is not stored."""
     if scope not in TOKEN_SCOPES:
-        raise AuthError(f"Scope must be one of {', '.join(TOKEN_SCOPES)}.", "scope")
+        raise AuthError(_("Scope must be one of %(value)s.", value=', '.join(TOKEN_SCOPES)), "scope")
     plaintext = "gc_" + secrets.token_urlsafe(32)
     token = ApiToken(name=name, scope=scope, token_hash=hash_token(plaintext), created_by_id=created_by_id)
     session.add(token)

@@ -2,6 +2,8 @@
 verification queue (moderators allowed) and posts."""
 from flask import flash
 from flask_admin.actions import action
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -28,7 +30,7 @@ class ChallengeView(SecureModelView):
     form_args = {"prize_pool": {"validators": [NumberRange(min=0)]}}
     can_delete = False
 
-    @action("pay_winners", "Pay winners", "Pay the prizes set on the entries of the selected challenges?")
+    @action("pay_winners", _l("Pay winners"), _l("Pay the prizes set on the entries of the selected challenges?"))
     def pay_winners(self, ids):
         for challenge in _db.session.scalars(select(Challenge).where(Challenge.id.in_([int(i) for i in ids]))):
             # One savepoint per challenge: a refused one leaves the others paid.
@@ -36,9 +38,10 @@ class ChallengeView(SecureModelView):
                 with _db.session.begin_nested():
                     results = pay_challenge(_db.session, challenge, actor_id=current_user.id)
             except CommunityError as exc:
-                flash(f"{challenge.title}: {exc}", "error")
+                flash(_("%(title)s: %(exc)s", title=challenge.title, exc=exc), "error")
                 continue
-            flash(f"{challenge.title}: paid {sum(r.paid for r in results)} coins to {len(results)} winners.", "success")
+            flash(_("%(title)s: paid %(coins)s coins to %(count)s winners.", title=challenge.title,
+                    coins=sum(r.paid for r in results), count=len(results)), "success")
 
 
 class EntryView(SecureModelView):
@@ -88,7 +91,7 @@ class EAQueueView(ReadOnlyModelView):
 
     allow_moderators = True
     column_list = ("id", "name", "author", "status", "performance", "figures", "warnings", "created_at")
-    column_labels = {"performance": "Proof", "figures": "Figures", "warnings": "Warnings and reuse"}
+    column_labels = {"performance": _l("Proof"), "figures": _l("Figures"), "warnings": _l("Warnings and reuse")}
     column_formatters = {"performance": _proof_cell, "figures": _figures_cell, "warnings": _warnings_cell}
     column_filters = ("status",)
     column_default_sort = ("id", False)
@@ -97,7 +100,7 @@ class EAQueueView(ReadOnlyModelView):
         """For the moderators' dashboard: how many EAs wait for a verdict."""
         return _db.session.scalar(select(func.count()).select_from(ExpertAdvisor).where(ExpertAdvisor.status == PENDING))
 
-    @action("verify", "Verify (+50 to author)", "Verify the selected EAs?")
+    @action("verify", _l("Verify (+50 to author)"), _l("Verify the selected EAs?"))
     def verify(self, ids):
         paid = 0
         for ea in _db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.id.in_([int(i) for i in ids]),
@@ -106,16 +109,19 @@ class EAQueueView(ReadOnlyModelView):
                 with _db.session.begin_nested():  # a refused EA leaves the others verified
                     result = verify_ea(_db.session, current_user, ea)
             except CommunityError as exc:
-                flash(f"{ea.name}: {exc} (/community/eas/queue)", "error")
+                flash(_("%(name)s: %(exc)s (/community/eas/queue)", name=ea.name, exc=exc), "error")
                 continue
             paid += result.paid
             if result.reason == "report_reused":
-                flash(f"{ea.name}: verified; nothing paid, its report already paid for another EA.", "warning")
-        flash(f"Verified; {paid} coins paid to authors. Reject with a reason on /community/eas/queue.", "success")
+                flash(_("%(name)s: verified; nothing paid, its report already paid for another EA.", name=ea.name),
+                      "warning")
+        flash(_("Verified; %(paid)s coins paid to authors. Reject with a reason on /community/eas/queue.", paid=paid),
+              "success")
 
 
 def register_admin(site, db):
-    site.add_view(SectionView(Section, db, name="Sections", endpoint="forum_sections", category="Community"))
-    site.add_view(ChallengeView(Challenge, db, name="Challenges", endpoint="challenges", category="Community"))
-    site.add_view(EntryView(ChallengeEntry, db, name="Challenge entries", endpoint="challenge_entries", category="Community"))
-    site.add_view(EAQueueView(ExpertAdvisor, db, name="EA verification", endpoint="ea_queue", category="Community"))
+    site.add_view(SectionView(Section, db, name=_l("Sections"), endpoint="forum_sections", category=_l("Community")))
+    site.add_view(ChallengeView(Challenge, db, name=_l("Challenges"), endpoint="challenges", category=_l("Community")))
+    site.add_view(EntryView(ChallengeEntry, db, name=_l("Challenge entries"),
+                            endpoint="challenge_entries", category=_l("Community")))
+    site.add_view(EAQueueView(ExpertAdvisor, db, name=_l("EA verification"), endpoint="ea_queue", category=_l("Community")))

@@ -1,6 +1,7 @@
 """Community routes of the JSON API: reading a MetaTrader report without
 storing it, and an EA with its performance (API.md "Performance reports")."""
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from goldcoin.core.api import bp
@@ -18,9 +19,9 @@ def _member_or_events_token():
     token = g.get("api_token")
     if token is not None:
         if token.scope != "events":
-            raise ApiError("forbidden", f"This token's scope is '{token.scope}', not 'events'.")
+            raise ApiError("forbidden", _("This token's scope is '%(scope)s', not 'events'.", scope=token.scope))
     elif not current_user.is_authenticated:
-        raise ApiError("unauthorized", "Log in or send a Bearer token of scope 'events'.")
+        raise ApiError("unauthorized", _("Log in or send a Bearer token of scope 'events'."))
 
 
 def _parse_limit():
@@ -41,12 +42,12 @@ def parse_report():
     _member_or_events_token()
     upload = request.files.get("file")
     if upload is None:
-        raise ApiError("bad_request", "Send the report as the multipart field 'file'.")
+        raise ApiError("bad_request", _("Send the report as the multipart field 'file'."))
     # The same limit as a report attached to an EA: one never parsed could not be attached either.
     limit = get_int(db.session, "ea_max_upload_bytes")
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ApiError("payload_too_large", f"The report may be at most {limit // 1024} KiB.")
+        raise ApiError("payload_too_large", _("The report may be at most %(value)s KiB.", value=limit // 1024))
     try:
         report = read_report(data)
     except ReportError as exc:
@@ -60,7 +61,7 @@ def ea_json(ea_id):
     ea = db.session.get(ExpertAdvisor, ea_id)
     mine = current_user.is_authenticated and (current_user.id == getattr(ea, "author_id", None) or current_user.is_moderator)
     if ea is None or (ea.status != VERIFIED and not mine):
-        raise ApiError("not_found", "No such EA.")
+        raise ApiError("not_found", _("No such EA."))
     listed = shown(ea)
     return {
         "id": ea.id,

@@ -24,18 +24,18 @@ from .status import BOUNTY, IllegalTransition
 def start_bounty(session, user, thread, amount, days=None, now=None):
     """Put `amount` coins of the member's on a question: wallet -> escrow now."""
     if not may_start_bounty(session, user):
-        raise CommunityError("Starting bounties is a privilege you do not have; the store sells it.", "forbidden")
+        raise CommunityError(_("Starting bounties is a privilege you do not have; the store sells it."), "forbidden")
     if thread.kind != QUESTION:
-        raise CommunityError("Bounties go on questions.")
+        raise CommunityError(_("Bounties go on questions."))
     if thread.accepted_post_id is not None:
-        raise CommunityError("This question already has an accepted answer.")
+        raise CommunityError(_("This question already has an accepted answer."))
     low, high = get_int(session, "bounty_min"), get_int(session, "bounty_max")
     if isinstance(amount, bool) or not isinstance(amount, int) or not low <= amount <= high:
-        raise CommunityError(f"A bounty is between {low} and {high} coins.")
+        raise CommunityError(_("A bounty is between %(low)s and %(high)s coins.", low=low, high=high))
     now = utc(now)
     days = days or get_int(session, "bounty_days")
     if session.scalar(select(Bounty.id).where(Bounty.thread_id == thread.id)):
-        raise CommunityError("This question already has a bounty.", "conflict")
+        raise CommunityError(_("This question already has a bounty."), "conflict")
     try:
         with session.begin_nested():  # a wallet that cannot cover it leaves no bounty behind
             bounty = Bounty(thread_id=thread.id, owner_id=user.id, amount=amount, status=OPEN,
@@ -54,7 +54,7 @@ def start_bounty(session, user, thread, amount, days=None, now=None):
                 actor_id=user.id,
             )
     except InsufficientFunds:
-        raise CommunityError("You do not have enough coins for that bounty.", "insufficient_funds") from None
+        raise CommunityError(_("You do not have enough coins for that bounty."), "insufficient_funds") from None
     except IntegrityError:
         # Started concurrently: the other request's row (one per thread) won
         # and moved the coins; this one moved none (its savepoint is gone).
@@ -85,17 +85,17 @@ def _pay_winner(session, bounty, post, actor_id=None):
 
 def _check_answer(session, bounty, post):
     if post.thread_id != bounty.thread_id or post.id == first_post_id(session, bounty.thread_id):
-        raise CommunityError("That is not an answer to this question.")
+        raise CommunityError(_("That is not an answer to this question."))
     if post.removed_at is not None:
-        raise CommunityError("That answer was removed.")
+        raise CommunityError(_("That answer was removed."))
     if post.author_id == bounty.owner_id:
-        raise CommunityError("You cannot award your own bounty to yourself.")
+        raise CommunityError(_("You cannot award your own bounty to yourself."))
 
 
 def award_bounty(session, user, bounty, post, now=None):
     """The owner awards the bounty to an answer: escrow -> answerer, once."""
     if user.id != bounty.owner_id:
-        raise CommunityError("Only the bounty's owner can award it.", "forbidden")
+        raise CommunityError(_("Only the bounty's owner can award it."), "forbidden")
     _check_answer(session, bounty, post)
     BOUNTY.transition(session, bounty, AWARDED, resolved_at=utc(now), awarded_post_id=post.id)
     return _pay_winner(session, bounty, post, actor_id=user.id)

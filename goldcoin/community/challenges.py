@@ -1,5 +1,6 @@
 """Challenges: admins create them, members enter with a post or an EA,
 admins set winners' prizes and pay them (kind earn.challenge)."""
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,30 +15,30 @@ from .status import CHALLENGE, ChallengeStatus
 def enter_challenge(session, user, challenge, *, post_id=None, ea_id=None, note="", now=None):
     now = utc(now)
     if challenge.status != ChallengeStatus.OPEN or not challenge.starts_at <= now < challenge.ends_at:
-        raise CommunityError("This challenge is not open for entries.")
+        raise CommunityError(_("This challenge is not open for entries."))
     if not post_id and not ea_id:
-        raise CommunityError("Enter with one of your posts or one of your EAs.")
+        raise CommunityError(_("Enter with one of your posts or one of your EAs."))
     if post_id:
         post = session.get(Post, post_id)
         if post is None or post.author_id != user.id or post.removed_at is not None:
-            raise CommunityError("Enter with a post of your own.")
+            raise CommunityError(_("Enter with a post of your own."))
     if ea_id:
         ea = session.get(ExpertAdvisor, ea_id)
         if ea is None or ea.author_id != user.id:
-            raise CommunityError("Enter with an EA of your own.")
+            raise CommunityError(_("Enter with an EA of your own."))
     try:
         with session.begin_nested():
             entry = ChallengeEntry(challenge_id=challenge.id, user_id=user.id, post_id=post_id or None,
                                    ea_id=ea_id or None, note=(note or "").strip()[:255])
             session.add(entry)
     except IntegrityError:
-        raise CommunityError("You have entered this challenge already.", "conflict") from None
+        raise CommunityError(_("You have entered this challenge already."), "conflict") from None
     return entry
 
 
 def set_prize(session, entry, prize):
     if isinstance(prize, bool) or not isinstance(prize, int) or prize < 0:
-        raise CommunityError("A prize is a whole number of coins.")
+        raise CommunityError(_("A prize is a whole number of coins."))
     entry.prize = prize or None
     session.flush()
 
@@ -53,9 +54,10 @@ def pay_challenge(session, challenge, actor_id=None, now=None):
     ).all()
     total = sum(e.prize for e in entries)
     if not entries:
-        raise CommunityError("Pick the winners first (set a prize on their entries).")
+        raise CommunityError(_("Pick the winners first (set a prize on their entries)."))
     if total > challenge.prize_pool:
-        raise CommunityError(f"The prizes ({total}) exceed the prize pool ({challenge.prize_pool}).")
+        raise CommunityError(_("The prizes (%(total)s) exceed the prize pool (%(prize_pool)s).",
+                               total=total, prize_pool=challenge.prize_pool))
     CHALLENGE.transition(session, challenge, ChallengeStatus.PAID)
     return [
         award(

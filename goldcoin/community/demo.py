@@ -4,6 +4,8 @@ import io  # noqa: F401
 import os
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from goldcoin.auth.models import User
@@ -14,11 +16,12 @@ from goldcoin.ledger.models import utcnow
 from . import eas, service
 from .models import Challenge, Section
 
+# Lazy: `flask goldcoin demo --locale zh_CN` writes the demo's content in Chinese.
 SECTIONS = [
-    ("general", "General discussion", "Anything about automated trading.", False, False),
-    ("qa", "Q&A", "Ask; the accepted answer earns 20 coins.", False, True),
-    ("strategies", "Strategies", "Share and discuss EA strategies.", False, False),
-    ("commercial", "Commercial", "Offers and services (a privilege).", True, False),
+    ("general", _l("General discussion"), _l("Anything about automated trading."), False, False),
+    ("qa", _l("Q&A"), _l("Ask; the accepted answer earns 20 coins."), False, True),
+    ("strategies", _l("Strategies"), _l("Share and discuss EA strategies."), False, False),
+    ("commercial", _l("Commercial"), _l("Offers and services (a privilege)."), True, False),
 ]
 
 
@@ -29,7 +32,8 @@ def create_community_demo(session, config=None):
         return False
     ensure_default_rules(session)
     for n, (slug, name, description, commercial, qa) in enumerate(SECTIONS):
-        session.add(Section(slug=slug, name=name, description=description, is_commercial=commercial, is_qa=qa, position=n))
+        session.add(Section(slug=slug, name=str(name), description=str(description), is_commercial=commercial, is_qa=qa,
+                            position=n))
     session.flush()
     users = {u.username: u for u in session.scalars(select(User))}
     # Voters must be old enough and active for their votes to count.
@@ -41,35 +45,36 @@ def create_community_demo(session, config=None):
     sections = {s.slug: s for s in session.scalars(select(Section))}
 
     for name in ("bob", "carol", "dave", "erin", "frank", "grace"):
-        service.create_thread(session, users[name], sections["general"], f"Hello from {name}", "Glad to be here.")
+        service.create_thread(session, users[name], sections["general"], _("Hello from %(name)s", name=name),
+                              _("Glad to be here."))
     post_thread = service.create_thread(
-        session, users["alice"], sections["strategies"], "Grid EA settings for EURUSD",
-        "20-pip grid, max 5 levels, close all at +1% equity. Works best in ranges.")
+        session, users["alice"], sections["strategies"], _("Grid EA settings for EURUSD"),
+        _("20-pip grid, max 5 levels, close all at +1 percent of equity. Works best in ranges."))
     post = session.scalar(select(service.Post).where(service.Post.thread_id == post_thread.id))
     for name in ("bob", "carol", "dave", "erin", "frank"):
         service.upvote(session, users[name], post)
 
     upload = (config or {}).get("UPLOAD_FOLDER") or os.path.join("instance", "uploads")
     ea = eas.upload_ea(
-        session, users["alice"], upload, name="TrendRider v2", description="H1 trend follower with ATR stops.",
+        session, users["alice"], upload, name="TrendRider v2", description=_("H1 trend follower with ATR stops."),
         file_name="TrendRider.ex4", file_data=b"demo EA binary", symbol="EURUSD", timeframe="H1",
-        period="2023-01-01 to 2024-01-01", net_profit="1523.40", profit_factor="1.85", max_drawdown_pct="12.50",
-        trades="312", win_rate="61.20")
+        period=_("%(start)s to %(end)s", start="2023-01-01", end="2024-01-01"), net_profit="1523.40",
+        profit_factor="1.85", max_drawdown_pct="12.50", trades="312", win_rate="61.20")
     # No MetaTrader report ships with the demo: carol verifies it on her word.
-    eas.verify_ea(session, users["carol"], ea, override_reason="Demo data: figures typed by hand.")
+    eas.verify_ea(session, users["carol"], ea, override_reason=_("Demo data: figures typed by hand."))
     eas.upload_ea(
-        session, users["dave"], upload, name="Night Scalper", description="Asian-session scalper.",
+        session, users["dave"], upload, name="Night Scalper", description=_("Asian-session scalper."),
         file_name="NightScalper.mq5", file_data=b"// demo source", symbol="GBPUSD", timeframe="M5",
-        period="2024-01-01 to 2024-06-30", net_profit="640.00", profit_factor="1.32", max_drawdown_pct="8.10",
-        trades="1204", win_rate="72.50", price_coins=30)
+        period=_("%(start)s to %(end)s", start="2024-01-01", end="2024-06-30"), net_profit="640.00", profit_factor="1.32",
+        max_drawdown_pct="8.10", trades="1204", win_rate="72.50", price_coins=30)
 
-    question = service.create_thread(session, users["dave"], sections["qa"], "OrderSend error 130?",
-                                     "My EA gets error 130 on every order. Why?")
-    answer = service.reply(session, users["bob"], question, "Error 130 is invalid stops: respect MODE_STOPLEVEL.")
+    question = service.create_thread(session, users["dave"], sections["qa"], _("OrderSend error 130?"),
+                                     _("My EA gets error 130 on every order. Why?"))
+    answer = service.reply(session, users["bob"], question, _("Error 130 is invalid stops: respect MODE_STOPLEVEL."))
     service.accept_answer(session, users["dave"], question, answer)
 
     now = utcnow()
-    session.add(Challenge(title="Best low-drawdown EA of the month", rules="Max drawdown under 10%, 6 months tested.",
+    session.add(Challenge(title=_("Best low-drawdown EA of the month"), rules=_("Max drawdown under 10%, 6 months tested."),
                           prize_pool=300, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=29)))
     session.flush()
     return True

@@ -4,6 +4,8 @@ that pays for a machine-read report once, purchases."""
 import os
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -38,7 +40,7 @@ TIMEFRAMES = ("M1", "M5", "M15", "M30", "H1", "H4", "D1", "W1", "MN1")
 def _ext(name, allowed, what):
     ext = os.path.splitext(name or "")[1].lower()
     if ext not in allowed:
-        raise CommunityError(f"{what} must be one of: {' '.join(allowed)}.")
+        raise CommunityError(_("%(what)s must be one of: %(value)s.", what=what, value=' '.join(allowed)))
     return ext
 
 
@@ -46,13 +48,13 @@ def _decimal(value, name, minimum=None, maximum=None):
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise CommunityError(f"{name} must be a number.") from None
+        raise CommunityError(_("%(name)s must be a number.", name=name)) from None
     if not number.is_finite():
-        raise CommunityError(f"{name} must be a number.")
+        raise CommunityError(_("%(name)s must be a number.", name=name))
     if minimum is not None and number < minimum:
-        raise CommunityError(f"{name} must be at least {minimum}.")
+        raise CommunityError(_("%(name)s must be at least %(minimum)s.", name=name, minimum=minimum))
     if maximum is not None and number > maximum:
-        raise CommunityError(f"{name} must be at most {maximum}.")
+        raise CommunityError(_("%(name)s must be at most %(maximum)s.", name=name, maximum=maximum))
     return number.quantize(Decimal("0.01"))
 
 
@@ -60,18 +62,18 @@ def _int(value, name, minimum=0):
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise CommunityError(f"{name} must be a whole number.") from None
+        raise CommunityError(_("%(name)s must be a whole number.", name=name)) from None
     if number < minimum:
-        raise CommunityError(f"{name} must be at least {minimum}.")
+        raise CommunityError(_("%(name)s must be at least %(minimum)s.", name=name, minimum=minimum))
     return number
 
 
 def _text(value, name, max_length, required=True):
     value = (value or "").strip()
     if required and not value:
-        raise CommunityError(f"{name} is required.")
+        raise CommunityError(_("%(name)s is required.", name=name))
     if len(value) > max_length:
-        raise CommunityError(f"{name} must be at most {max_length} characters.")
+        raise CommunityError(_("%(name)s must be at most %(max_length)s characters.", name=name, max_length=max_length))
     return value
 
 
@@ -89,15 +91,15 @@ def _typed_figures(ea, *, symbol, timeframe, period, net_profit, profit_factor, 
     """The figures the author typed: only for an EA without a readable report."""
     timeframe = (timeframe or "").strip().upper()
     if timeframe not in TIMEFRAMES:
-        raise CommunityError(f"Timeframe must be one of {', '.join(TIMEFRAMES)}.")
-    ea.symbol = _text(symbol, "Symbol", 20).upper()
+        raise CommunityError(_("Timeframe must be one of %(value)s.", value=', '.join(TIMEFRAMES)))
+    ea.symbol = _text(symbol, _l("Symbol"), 20).upper()
     ea.timeframe = timeframe
-    ea.period = _text(period, "Period", 60)
-    ea.net_profit = _decimal(net_profit, "Net profit", Decimal("-1e11"), Decimal("1e11"))
-    ea.profit_factor = _decimal(profit_factor, "Profit factor", Decimal(0), Decimal("999999"))
-    ea.max_drawdown_pct = _decimal(max_drawdown_pct, "Max drawdown %", Decimal(0), Decimal(100))
-    ea.trades = _int(trades, "Trades")
-    ea.win_rate = _decimal(win_rate, "Win rate %", Decimal(0), Decimal(100))
+    ea.period = _text(period, _l("Period"), 60)
+    ea.net_profit = _decimal(net_profit, _l("Net profit"), Decimal("-1e11"), Decimal("1e11"))
+    ea.profit_factor = _decimal(profit_factor, _l("Profit factor"), Decimal(0), Decimal("999999"))
+    ea.max_drawdown_pct = _decimal(max_drawdown_pct, _l("Max drawdown %"), Decimal(0), Decimal(100))
+    ea.trades = _int(trades, _l("Trades"))
+    ea.win_rate = _decimal(win_rate, _l("Win rate %"), Decimal(0), Decimal(100))
 
 
 def _listed(value, limit):
@@ -139,23 +141,23 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
     may still be shared with a screenshot or a PDF, but its figures then rest
     on the author's word and verifying it needs a moderator's override."""
     limit = get_int(session, "ea_max_upload_bytes")
-    ext = _ext(file_name, EA_EXTENSIONS, "The EA file")
+    ext = _ext(file_name, EA_EXTENSIONS, _l("The EA file"))
     if not file_data:
-        raise CommunityError("The EA file is empty.")
+        raise CommunityError(_("The EA file is empty."))
     if len(file_data) > limit or (report_data and len(report_data) > limit):
-        raise CommunityError(f"Files may be at most {limit // 1024} KiB.", "payload_too_large")
+        raise CommunityError(_("Files may be at most %(value)s KiB.", value=limit // 1024), "payload_too_large")
     ea = ExpertAdvisor(
         author_id=user.id,
-        name=_text(name, "Name", 120),
-        description=_text(description, "Description", 5000, required=False),
+        name=_text(name, _l("Name"), 120),
+        description=_text(description, _l("Description"), 5000, required=False),
         original_name=os.path.basename(file_name)[:200],
-        price_coins=_int(price_coins or 0, "Price"),
+        price_coins=_int(price_coins or 0, _l("Price")),
         is_premium=bool(is_premium),
         file_name="",
     )
     perf = report = None
     if report_data:
-        report_ext = _ext(report_name, REPORT_EXTENSIONS, "The report file")
+        report_ext = _ext(report_name, REPORT_EXTENSIONS, _l("The report file"))
         perf, report = performance.read_attached(report_data)
     if report is not None:
         _report_figures(ea, report, timeframe)
@@ -167,8 +169,9 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
         except CommunityError as exc:
             if perf is None:
                 raise
-            raise CommunityError(f"The report could not be read: {perf.read_error} Attach the report as "
-                                 f"MetaTrader saved it, or type the EA's figures ({exc})") from None
+            raise CommunityError(_("The report could not be read: %(read_error)s Attach the report as MetaTrader "
+                                   "saved it, or type the EA's figures (%(problem)s)",
+                                   read_error=perf.read_error, problem=exc)) from None
         perf = performance.typed(ea, perf)
     if report_data:
         ea.report_original_name = os.path.basename(report_name)[:200]
@@ -184,7 +187,7 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
 
 def _review(session, moderator, ea, status, reason=None):
     if not moderator.is_moderator:
-        raise CommunityError("Moderators only.", "forbidden")
+        raise CommunityError(_("Moderators only."), "forbidden")
     EA_REVIEW.transition(session, ea, status, reject_reason=reason, reviewed_by_id=moderator.id, reviewed_at=utcnow())
 
 
@@ -201,11 +204,11 @@ def verify_ea(session, moderator, ea, override_reason=None, now=None):
     (AwardResult reason "report_reused")."""
     _review(session, moderator, ea, VERIFIED)  # first: a reviewed EA is refused as such
     perf = ea.performance
-    override_reason = _text(override_reason, "Override reason", 255, required=False)
+    override_reason = _text(override_reason, _l("Override reason"), 255, required=False)
     if (perf is None or not perf.machine_read) and not override_reason:
         # Raised after the UPDATE: the caller's rollback (the request's, a savepoint's) undoes it.
-        raise CommunityError("This EA has no machine-read report: verify it with an override and a written "
-                             "reason, or reject it.")
+        raise CommunityError(_("This EA has no machine-read report: verify it with an override and a written "
+                               "reason, or reject it."))
     if perf is None:  # uploaded before proofs were stored
         perf = performance.typed(ea)
         perf.ea_id = ea.id
@@ -241,7 +244,7 @@ def verify_ea(session, moderator, ea, override_reason=None, now=None):
 
 
 def reject_ea(session, moderator, ea, reason):
-    reason = _text(reason, "Reason", 255)
+    reason = _text(reason, _l("Reason"), 255)
     _review(session, moderator, ea, REJECTED, reason)
     notices.ea_rejected(session, ea.author_id, ea.name, reason, f"/community/eas/{ea.id}")
 

@@ -26,15 +26,16 @@ from .permissions import may_post_commercial
 def _clean(text, name, max_length):
     text = (text or "").strip()
     if not text:
-        raise CommunityError(f"{name} must not be empty.")
+        raise CommunityError(_("%(name)s must not be empty.", name=name))
     if len(text) > max_length:
-        raise CommunityError(f"{name} must be at most {max_length} characters.")
+        raise CommunityError(_("%(name)s must be at most %(max_length)s characters.", name=name, max_length=max_length))
     return text
 
 
 def _check_may_post(session, user, section):
     if section.is_commercial and not may_post_commercial(session, user):
-        raise CommunityError("Posting in the commercial section is a privilege you do not have; the store sells it.", "forbidden")
+        raise CommunityError(_("Posting in the commercial section is a privilege you do not have; the store sells it."),
+                             "forbidden")
 
 
 def create_thread(session, user, section, title, body):
@@ -106,14 +107,14 @@ def upvote(session, user, post, now=None):
     """Upvote a post (once); pays the author the quality reward when the
     eligible votes reach the threshold. Returns the AwardResult or None."""
     if post.removed_at is not None:
-        raise CommunityError("That post was removed.")
+        raise CommunityError(_("That post was removed."))
     if post.author_id == user.id:
-        raise CommunityError("You cannot upvote your own post.")
+        raise CommunityError(_("You cannot upvote your own post."))
     try:
         with session.begin_nested():
             session.add(Vote(post_id=post.id, user_id=user.id, created_at=utc(now)))
     except IntegrityError:
-        raise CommunityError("You have already upvoted this post.", "conflict") from None
+        raise CommunityError(_("You have already upvoted this post."), "conflict") from None
     return check_quality(session, post, now=now)
 
 
@@ -209,11 +210,11 @@ def accept_answer(session, user, thread, post, now=None):
     """The asker accepts one answer: the answerer earns the solution reward
     once per question, never the asker themselves."""
     if thread.kind != QUESTION:
-        raise CommunityError("Only questions have accepted answers.")
+        raise CommunityError(_("Only questions have accepted answers."))
     if thread.author_id != user.id:
-        raise CommunityError("Only the asker can accept an answer.", "forbidden")
+        raise CommunityError(_("Only the asker can accept an answer."), "forbidden")
     if post.thread_id != thread.id or post.id == first_post_id(session, thread.id) or post.removed_at is not None:
-        raise CommunityError("That is not an answer to this question.")
+        raise CommunityError(_("That is not an answer to this question."))
     claimed = session.execute(
         update(Thread)
         .where(Thread.id == thread.id, Thread.accepted_post_id.is_(None))
@@ -222,7 +223,7 @@ def accept_answer(session, user, thread, post, now=None):
     ).rowcount
     session.expire(thread)
     if not claimed:
-        raise CommunityError("This question already has an accepted answer.", "conflict")
+        raise CommunityError(_("This question already has an accepted answer."), "conflict")
     if post.author_id == user.id:
         return None  # answering one's own question earns nothing
     return award(

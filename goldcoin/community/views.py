@@ -195,7 +195,7 @@ def start_bounty(thread_id):
     try:
         amount = int(request.form.get("amount", ""))
     except ValueError:
-        raise CommunityError("The bounty must be a whole number of coins.") from None
+        raise CommunityError(_("The bounty must be a whole number of coins.")) from None
     bounties.start_bounty(db.session, current_user, th, amount)
     return _done(f"{amount} coins are now held in escrow for the best answer.", target)
 
@@ -320,7 +320,7 @@ def ea_buy(ea_id):
 def ea_download(ea_id):
     ea = _visible_ea(ea_id)
     if not may_download_ea(db.session, current_user, ea):
-        abort(403, "You do not have access to this EA.")
+        abort(403, _("You do not have access to this EA."))
     path = eas.file_path(current_app.config["UPLOAD_FOLDER"], ea.file_name)
     if not os.path.isfile(path):
         abort(404)

@@ -7,6 +7,7 @@ the role on every request.
 - `SecureBaseView`: role-gated custom pages (their forms use `CSRFForm`).
 Set `allow_moderators = True` on a view that moderators may open too.
 """
+from collections import OrderedDict
 from datetime import timezone
 
 from flask import abort, redirect, request, url_for
@@ -17,6 +18,9 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField, SecureForm
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
+from flask_admin.model.helpers import prettify_name
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.csrf.core import CSRF
@@ -96,7 +100,7 @@ class _RoleGate:
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403, "Admins only.")
+        abort(403, gettext("Admins only."))
 
 
 def actor_id():
@@ -122,6 +126,27 @@ class SecureModelView(_RoleGate, ModelView):
 
     form_base_class = CSRFForm
     model_form_converter = _ModelConverter
+    # Column headers and form labels are named once, at start-up: lazily, so that
+    # each request shows them in its language (goldcoin/core/admin_labels.py).
+    def prettify_name(self, name):
+        return _l(prettify_name(name))
+
+    _prettify_name = prettify_name
+
+    def _get_filter_groups(self):
+        # Filter names are joined into plain strings at start-up ("User / Id"):
+        # word each part in this request's language.
+        groups = super()._get_filter_groups()
+        if not groups:
+            return groups
+        return OrderedDict((" / ".join(gettext(part) for part in key.split(" / ")), items) for key, items in groups.items())
+
+    def search_placeholder(self):
+        if not self.column_searchable_list:
+            return None
+        names = [getattr(column, "key", column) for column in self.column_searchable_list]
+        return ", ".join(str(self.column_labels.get(name) or self.prettify_name(name)) for name in names)
+
     filter_converter = _FilterConverter()
     can_view_details = True
     page_size = 50

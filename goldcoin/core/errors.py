@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -116,18 +117,38 @@ def answer_domain_error(exc):
     return error_page(exc.status, exc.message)
 
 
+# Werkzeug's own descriptions are English; these are ours, in every language.
+# A description a view chose (abort(404, "No such EA.")) is kept.
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Log in to see this page."),
+    403: _l("You may not open this page."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not take that method."),
+    413: _l("What was sent is too large."),
+    415: _l("That kind of content is not accepted here."),
+}
+
+
+def _message_of(exc):
+    ours = HTTP_MESSAGES.get(exc.code)
+    if ours is not None and exc.description == type(exc).description:
+        return str(ours)
+    return exc.description
+
+
 def _answer_http(exc):
     if is_api_request():
         code = HTTP_CODES.get(exc.code, "bad_request" if exc.code < 500 else "internal_error")
-        return error_response(code, exc.description, exc.code)
-    return error_page(exc.code, exc.description)
+        return error_response(code, _message_of(exc), exc.code)
+    return error_page(exc.code, _message_of(exc))
 
 
 def _answer_internal(exc):
     from .transaction import rollback_request
 
     rollback_request()
-    message = "Something went wrong on our side."
+    message = _("Something went wrong on our side.")
     if is_api_request():
         return error_response("internal_error", message, 500)
     return error_page(500, message)
@@ -151,7 +172,7 @@ def _answer_database_error(exc):
         rollback_request()
     except DBAPIError:
         pass  # the connection is gone; the pool discards it
-    message = "The service is briefly unavailable. Please retry in a few seconds."
+    message = _("The service is briefly unavailable. Please retry in a few seconds.")
     if is_api_request():
         response = error_response("unavailable", message, 503)
     else:
@@ -181,7 +202,7 @@ def _is_connection_error(exc):
 
 def _answer_rate_limited(exc):
     # Flask-Limiter's description is the bare limit ("10 per 1 minute").
-    message = f"Too many attempts ({exc.description}). Please wait a moment and try again."
+    message = _("Too many attempts (%(limit)s). Please wait a moment and try again.", limit=exc.description)
     if is_api_request():
         return error_response("rate_limited", message, 429)
     return error_page(429, message)

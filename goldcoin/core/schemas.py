@@ -222,13 +222,22 @@ def _flatten(messages, parts=()):
             yield parts, str(message)
 
 
+def _nested(parts, message):
+    """marshmallow's shape of one message at `parts`, for describe()."""
+    for part in reversed(parts):
+        message = {part: message}
+    return message if parts else {"_schema": [message]}
+
+
 def describe(messages, subject="The JSON body"):
     """One sentence per problem: "'user.username' is required." """
+    from . import schema_words
+
     sentences = []
     for parts, message in _flatten(messages):
-        name = f"'{_path(parts)}'" if parts else subject
-        sentences.append(f"{name} {message}" if message[:1].islower() else f"{name}: {message}")
-    return " ".join(sentences) or "The request is not valid."
+        name = f"'{_path(parts)}'" if parts else schema_words.subject(subject)
+        sentences.append(schema_words.sentence(name, message))
+    return " ".join(sentences) or schema_words.not_valid()
 
 
 def load(schema, data, refusal, subject):
@@ -275,7 +284,7 @@ def parse_json_body(raw, max_depth):
     try:
         data = json.loads(raw, parse_constant=_not_a_number)
     except RecursionError:  # deeper than Python's own parser goes
-        raise ApiError("bad_request", f"The JSON body {_too_deep(max_depth)}") from None
+        raise ApiError("bad_request", describe({"_schema": [_too_deep(max_depth)]})) from None
     except ValueError:  # also bad UTF-8 and integers of thousands of digits
         raise ApiError("bad_request", "The request body is not valid JSON.") from None
     stack = [(data, 0, ())]
@@ -288,7 +297,7 @@ def parse_json_body(raw, max_depth):
             elif isinstance(value, dict):
                 for key, item in value.items():
                     if bad_text_reason(key):
-                        raise ApiError("bad_request", f"A key in the JSON body {bad_text_reason(key)}")
+                        raise ApiError("bad_request", describe({"_schema": [bad_text_reason(key)]}, "A key in the JSON body"))
                     stack.append((item, depth + 1, (*parts, key)))
             else:
                 stack.extend((item, depth + 1, (*parts, n)) for n, item in enumerate(value))
@@ -297,8 +306,7 @@ def parse_json_body(raw, max_depth):
         elif isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
             problem = f"must be between {INT64_MIN} and {INT64_MAX}."
         if problem:
-            where = f"'{_path(parts)}'" if parts else "The JSON body"
-            raise ApiError("bad_request", f"{where} {problem}")
+            raise ApiError("bad_request", describe(_nested(parts, problem)))
     return data
 
 

@@ -1,6 +1,7 @@
 """Admin views: the integration's settings (instance URL, which events to
 honour) and every delivery received, ping included."""
 from flask_admin import expose
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
@@ -26,9 +27,9 @@ class SettingsView(SecureModelView):
     can_delete = False
 
     column_descriptions = {
-        "instance_url": "The forum's base URL, e.g. https://forum.example.com. Empty: DISCOURSE_URL from the "
-                        "environment applies. Deliveries from another forum are refused; sign-in goes there.",
-        **{f"honour_{name}": f"Act on Discourse's {name} event (off: answered 200 and ignored)."
+        "instance_url": _l("The forum's base URL, e.g. https://forum.example.com. Empty: DISCOURSE_URL from the "
+                           "environment applies. Deliveries from another forum are refused; sign-in goes there."),
+        **{f"honour_{name}": _l("Act on Discourse's %(event)s event (off: answered 200 and ignored).", event=name)
            for name in HONOURABLE_EVENTS},
     }
 
@@ -57,7 +58,7 @@ class MemberView(ReadOnlyModelView):
 
 
 def register_admin(site, db):
-    site.add_view(SettingsView(DiscourseConfig, db, name="Settings", endpoint="discourse_settings",
-                               category="Discourse"))
-    site.add_view(EventView(DiscourseEvent, db, name="Events", endpoint="discourse_events", category="Discourse"))
-    site.add_view(MemberView(DiscourseMember, db, name="Members", endpoint="discourse_members", category="Discourse"))
+    site.add_view(SettingsView(DiscourseConfig, db, name=_l("Settings"), endpoint="discourse_settings",
+                               category=_l("Discourse")))
+    site.add_view(EventView(DiscourseEvent, db, name=_l("Events"), endpoint="discourse_events", category=_l("Discourse")))
+    site.add_view(MemberView(DiscourseMember, db, name=_l("Members"), endpoint="discourse_members", category=_l("Discourse")))

@@ -18,6 +18,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -62,19 +63,19 @@ def begin(session, *, secret, forum_url, return_sso_url, return_path, now=None):
 def _spend_nonce(session, nonce, expected, now):
     """Claim the nonce once; returns its row or refuses."""
     if not nonce or not expected or not secrets.compare_digest(nonce.encode(), expected.encode()):
-        raise ConnectRefused("This sign-in was not started in this browser. Please try again from the login page.")
+        raise ConnectRefused(_("This sign-in was not started in this browser. Please try again from the login page."))
     claimed = session.execute(
         update(ConnectNonce).where(ConnectNonce.nonce == nonce, ConnectNonce.used_at.is_(None)).values(used_at=now),
         execution_options={"synchronize_session": False},
     ).rowcount
     row = session.scalar(select(ConnectNonce).where(ConnectNonce.nonce == nonce))
     if row is None:
-        raise ConnectRefused("This sign-in is unknown. Please try again from the login page.")
+        raise ConnectRefused(_("This sign-in is unknown. Please try again from the login page."))
     if not claimed:
-        raise ConnectRefused("This sign-in link was used already. Please try again from the login page.")
+        raise ConnectRefused(_("This sign-in link was used already. Please try again from the login page."))
     # Compared in Python: SQLite keeps naive datetimes, PostgreSQL aware ones.
     if row.created_at < now - NONCE_TTL:
-        raise ConnectRefused("This sign-in took too long. Please try again from the login page.")
+        raise ConnectRefused(_("This sign-in took too long. Please try again from the login page."))
     return row
 
 
@@ -101,13 +102,13 @@ def finish(session, *, secret, sso, sig, expected_nonce, now=None):
     fields = connect_fields(secret, sso, sig)
     row = _spend_nonce(session, fields.get("nonce"), expected_nonce, now)
     if fields.get("failed") == "true":
-        raise ConnectRefused("The forum did not sign you in.")
+        raise ConnectRefused(_("The forum did not sign you in."))
     raw_id, username = fields.get("external_id", ""), (fields.get("username") or "").strip()
     if not raw_id.isdigit() or len(raw_id) > 18 or not username or len(username) > 60 or "\x00" in username:
-        raise ConnectRefused("The forum's answer lacks the account's id or username.")
+        raise ConnectRefused(_("The forum's answer lacks the account's id or username."))
     forum_user = ForumUser(id=int(raw_id), username=username)
     if is_system(forum_user):
-        raise ConnectRefused("The forum's system accounts cannot sign in here.")
+        raise ConnectRefused(_("The forum's system accounts cannot sign in here."))
     result = member(session, forum_user, rename=True)
     if result.created and fields.get("email"):
         _set_email_if_free(session, result.user_id, fields["email"])

@@ -2,6 +2,7 @@
 and `GET /login/discourse` (DiscourseConnect). Thin: read the request, call
 the service, answer."""
 from flask import Blueprint, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from goldcoin.auth.models import User
@@ -63,7 +64,7 @@ def sign_in_available():
 def login():
     forum = _forum()
     if forum is None:
-        raise NotConfigured("Signing in with the forum is not set up on this site.", code="not_found")
+        raise NotConfigured(_("Signing in with the forum is not set up on this site."), code="not_found")
     secret, forum_url = forum
     if "sso" in request.args or "sig" in request.args:
         user_id, next_path = connect.finish(
@@ -72,9 +73,9 @@ def login():
         )
         user = db.session.get(User, user_id)
         if not user.is_active:
-            raise ConnectRefused("This account is banned.")
+            raise ConnectRefused(_("This account is banned."))
         log_in_member(user)
-        flash(f"Signed in with the forum as {user.username}.", "success")
+        flash(_("Signed in with the forum as %(username)s.", username=user.username), "success")
         return redirect(next_path)
     next_path = connect.safe_return_path(request.args.get("next"))
     if current_user.is_authenticated:

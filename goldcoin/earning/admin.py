@@ -1,5 +1,6 @@
 """Admin views: earning rules, settings, booster campaigns, personal boosters."""
 from flask_admin import expose
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
@@ -56,8 +57,8 @@ class SettingView(SecureModelView):
         "key": {"choices": sorted(SETTINGS)},
         "value": {"validators": [_check_setting_value]},
     }
-    column_descriptions = {"key": "A known setting (the table below says what each means)",
-                           "value": "Checked against the setting's type when saved"}
+    column_descriptions = {"key": _l("A known setting (the table below says what each means)"),
+                           "value": _l("Checked against the setting's type when saved")}
     list_template = "admin/earning_settings_list.html"
 
     def render(self, template, **kwargs):
@@ -70,7 +71,7 @@ class SettingView(SecureModelView):
 class CampaignView(SecureModelView):
     column_list = ("name", "multiplier", "rules", "starts_at", "ends_at", "active")
     form_columns = ("name", "multiplier", "rules", "starts_at", "ends_at", "active")
-    column_descriptions = {"rules": "Comma-separated rule codes; empty = every rule"}
+    column_descriptions = {"rules": _l("Comma-separated rule codes; empty = every rule")}
     form_args = {"multiplier": {"validators": [NumberRange(min=0.01)]}}
 
 
@@ -88,11 +89,13 @@ class EventView(ReadOnlyModelView):
 
 
 def register_admin(site, db):
-    site.add_view(RuleView(EarningRule, db, name="Rules", endpoint="earning_rules", category="Earning"))
-    site.add_view(SettingView(EarningSetting, db, name="Settings", endpoint="earning_settings", category="Earning"))
-    site.add_view(CampaignView(BoosterCampaign, db, name="Booster campaigns", endpoint="booster_campaigns", category="Earning"))
+    site.add_view(RuleView(EarningRule, db, name=_l("Rules"), endpoint="earning_rules", category=_l("Earning")))
+    site.add_view(SettingView(EarningSetting, db, name=_l("Settings"), endpoint="earning_settings", category=_l("Earning")))
+    site.add_view(CampaignView(BoosterCampaign, db, name=_l("Booster campaigns"),
+                               endpoint="booster_campaigns", category=_l("Earning")))
     site.add_view(
-        PersonalBoosterView(PersonalBooster, db, name="Personal boosters", endpoint="personal_boosters", category="Earning")
+        PersonalBoosterView(PersonalBooster, db, name=_l("Personal boosters"),
+                                                         endpoint="personal_boosters", category=_l("Earning"))
     )
-    site.add_view(ReferralView(Referral, db, name="Referrals", endpoint="referrals", category="Earning"))
-    site.add_view(EventView(ExternalEvent, db, name="Forum events", endpoint="forum_events", category="Earning"))
+    site.add_view(ReferralView(Referral, db, name=_l("Referrals"), endpoint="referrals", category=_l("Earning")))
+    site.add_view(EventView(ExternalEvent, db, name=_l("Forum events"), endpoint="forum_events", category=_l("Earning")))

@@ -18,6 +18,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import case, literal, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
@@ -39,21 +41,21 @@ COUNTER_MAX = 2**31 - 1
 CONTRIBUTION_RULES = ("post_quality", "ea_verified", "solution", "bounty", "challenge")
 
 DEFAULT_RULES = [
-    dict(code="post_quality", name="Quality post", amount=10, threshold=5, once_per_object=True,
-         daily_cap_coins=100, description="A post reaches the upvote threshold."),
-    dict(code="ea_verified", name="Verified EA", amount=50, once_per_object=True,
-         description="A moderator verifies an uploaded EA with performance data."),
-    dict(code="solution", name="Accepted solution", amount=20, once_per_object=True,
-         description="The asker accepts an answer."),
-    dict(code="bounty", name="Bounty", amount=0, once_per_object=True,
-         description="Amount = the bounty's size."),
-    dict(code="challenge", name="Challenge prize", amount=0, once_per_object=False,
-         description="Amount = the prize set by an admin."),
-    dict(code="referral", name="Referral milestone", amount=25, once_per_object=True,
-         description="A referred member's first paid contribution or first top-up."),
-    dict(code="affiliate", name="Affiliate share", amount=0, once_per_object=True,
+    dict(code="post_quality", name=_l("Quality post"), amount=10, threshold=5, once_per_object=True,
+         daily_cap_coins=100, description=_l("A post reaches the upvote threshold.")),
+    dict(code="ea_verified", name=_l("Verified EA"), amount=50, once_per_object=True,
+         description=_l("A moderator verifies an uploaded EA with performance data.")),
+    dict(code="solution", name=_l("Accepted solution"), amount=20, once_per_object=True,
+         description=_l("The asker accepts an answer.")),
+    dict(code="bounty", name=_l("Bounty"), amount=0, once_per_object=True,
+         description=_l("Amount = the bounty's size.")),
+    dict(code="challenge", name=_l("Challenge prize"), amount=0, once_per_object=False,
+         description=_l("Amount = the prize set by an admin.")),
+    dict(code="referral", name=_l("Referral milestone"), amount=25, once_per_object=True,
+         description=_l("A referred member's first paid contribution or first top-up.")),
+    dict(code="affiliate", name=_l("Affiliate share"), amount=0, once_per_object=True,
          share_percent=Decimal("5"), window_days=90,
-         description="A share of the coins a referred member buys within the window."),
+         description=_l("A share of the coins a referred member buys within the window.")),
 ]
 
 
@@ -70,7 +72,8 @@ def ensure_default_rules(session):
         if spec["code"] not in existing:
             try:
                 with session.begin_nested():
-                    session.add(EarningRule(**spec))
+                    session.add(EarningRule(**{key: str(value) if isinstance(value, LazyString) else value
+                                               for key, value in spec.items()}))
             except IntegrityError:
                 pass  # seeded concurrently
 

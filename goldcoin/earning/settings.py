@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .models import EarningSetting
@@ -55,14 +57,14 @@ class Setting:
                 return True
             if text.lower() in _FALSE:
                 return False
-            raise ValueError(f"{self.key} must be true or false.")
+            raise ValueError(_("%(key)s is true or false.", key=self.key))
         if self.type == "choice":
             if text not in self.choices:
-                raise ValueError(f"{self.key} must be one of: {', '.join(self.choices)}.")
+                raise ValueError(_("%(key)s is one of: %(choices)s.", key=self.key, choices=", ".join(self.choices)))
             return text
         if self.type == "integer":
             if not text.lstrip("-").isdigit():
-                raise ValueError(f"{self.key} must be a whole number{self._range()}.")
+                raise ValueError(_("%(key)s is %(expected)s.", key=self.key, expected=self._expected()))
             value = int(text)
         else:
             try:
@@ -70,9 +72,9 @@ class Setting:
             except InvalidOperation:
                 value = None
             if value is None or not value.is_finite():
-                raise ValueError(f"{self.key} must be a number{self._range()}.")
+                raise ValueError(_("%(key)s is %(expected)s.", key=self.key, expected=self._expected()))
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            raise ValueError(f"{self.key} must be a {'whole ' if self.type == 'integer' else ''}number{self._range()}.")
+            raise ValueError(_("%(key)s is %(expected)s.", key=self.key, expected=self._expected()))
         return value
 
     def normalize(self, raw):
@@ -82,55 +84,65 @@ class Setting:
             return "true" if value else "false"
         return str(value)
 
-    def _range(self):
-        if self.minimum is not None and self.maximum is not None:
-            return f" from {self.minimum} to {self.maximum}"
-        if self.minimum is not None:
-            return f" of at least {self.minimum}"
-        return ""
+    def _expected(self):
+        """What a number setting takes, in words of the request's language."""
+        low, high = self.minimum, self.maximum
+        if self.type == "integer":
+            if low is not None and high is not None:
+                return _("a whole number from %(low)s to %(high)s", low=low, high=high)
+            if low is not None:
+                return _("a whole number of at least %(low)s", low=low)
+            return _("a whole number")
+        if low is not None and high is not None:
+            return _("a number from %(low)s to %(high)s", low=low, high=high)
+        if low is not None:
+            return _("a number of at least %(low)s", low=low)
+        return _("a number")
 
     @property
     def type_label(self):
         if self.type == "choice":
-            return "one of " + ", ".join(self.choices)
-        return self.type + self._range()
+            return _("one of %(choices)s", choices=", ".join(self.choices))
+        if self.type == "boolean":
+            return _("true or false")
+        return self._expected()
 
 
 SETTINGS = {s.key: s for s in (
     Setting("max_multiplier", "decimal", "3",
-            "Boosters: the product of global and personal multipliers never exceeds this.",
+            _l("Boosters: the product of global and personal multipliers never exceeds this."),
             minimum=Decimal(1), maximum=Decimal(MULTIPLIER_CEILING)),
     Setting("vote_min_account_age_hours", "integer", "24",
-            "Votes count toward a post's quality threshold only from accounts at least this many hours old.",
+            _l("Votes count toward a post's quality threshold only from accounts at least this many hours old."),
             minimum=0, maximum=24 * 365),
     Setting("vote_requires_activity", "boolean", "true",
-            "When true, votes count only from voters with some activity of their own: a post, or an earned coin."),
-    Setting("bounty_min", "integer", "10", "The smallest bounty a member can put on a question (coins).",
+            _l("When true, votes count only from voters with some activity of their own: a post, or an earned coin.")),
+    Setting("bounty_min", "integer", "10", _l("The smallest bounty a member can put on a question (coins)."),
             minimum=1, maximum=10**9),
-    Setting("bounty_max", "integer", "5000", "The largest bounty a member can put on a question (coins).",
+    Setting("bounty_max", "integer", "5000", _l("The largest bounty a member can put on a question (coins)."),
             minimum=1, maximum=10**9),
-    Setting("bounty_days", "integer", "7", "Days a bounty stays open before it expires.", minimum=1, maximum=365),
+    Setting("bounty_days", "integer", "7", _l("Days a bounty stays open before it expires."), minimum=1, maximum=365),
     Setting("bounty_expiry_policy", "choice", "refund",
-            "After expiry with no award: refund the owner, or award the top-voted answer (else refund).",
+            _l("After expiry with no award: refund the owner, or award the top-voted answer (else refund)."),
             choices=("refund", "top_voted")),
-    Setting("ea_max_upload_bytes", "integer", str(5 * 1024 * 1024), "Largest EA file a member can upload (bytes).",
+    Setting("ea_max_upload_bytes", "integer", str(5 * 1024 * 1024), _l("Largest EA file a member can upload (bytes)."),
             minimum=1, maximum=512 * 1024 * 1024),
     Setting("referral_min_topup_coins", "integer", "100",
-            "A referred member's first top-up pays the referrer's milestone reward only from this many coins, "
-            "so a sock account's token top-up pays nothing.", minimum=0, maximum=10**9),
+            _l("A referred member's first top-up pays the referrer's milestone reward only from this many coins, "
+            "so a sock account's token top-up pays nothing."), minimum=0, maximum=10**9),
     Setting("farming_min_coins", "integer", "200",
-            "Farming alert: a member (or rule) is flagged only with at least this many coins earned today.",
+            _l("Farming alert: a member (or rule) is flagged only with at least this many coins earned today."),
             minimum=1, maximum=10**9),
     Setting("farming_baseline_days", "integer", "7",
-            "Farming alert: today is compared with the daily average over this many days before it. A member "
+            _l("Farming alert: today is compared with the daily average over this many days before it. A member "
             "younger than that (or any member on an install younger than that) has no baseline yet: they are "
-            "flagged only from farming_ratio x farming_min_coins.",
+            "flagged only from farming_ratio x farming_min_coins."),
             minimum=1, maximum=365),
     Setting("farming_ratio", "decimal", "5",
-            "Farming alert: today's earnings must be more than this many times the daily baseline.",
+            _l("Farming alert: today's earnings must be more than this many times the daily baseline."),
             minimum=Decimal(1), maximum=Decimal(1000)),
     *(Setting(event_max_key(kind), "integer", str(most),
-              f"The most one forum event {kind} may pay (POST /api/v1/events); a larger amount is refused.",
+              _l("The most one forum event %(kind)s may pay (POST /api/v1/events); a larger amount is refused.", kind=kind),
               minimum=0, maximum=EVENT_AMOUNT_CEILING) for kind, most in _EVENT_MAX_DEFAULTS.items()),
 )}
 

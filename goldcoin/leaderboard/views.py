@@ -1,5 +1,6 @@
 """The /leaderboard page: one board per tab."""
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from goldcoin.extensions import db
 
@@ -7,7 +8,7 @@ from .service import PERIODS, board_key, top_earners
 
 bp = Blueprint("leaderboard", __name__)
 
-TITLES = {"all": "All time", "month": "This month", "week": "This week"}
+TITLES = {"all": _l("All time"), "month": _l("This month"), "week": _l("This week")}
 
 
 @bp.get("/leaderboard")

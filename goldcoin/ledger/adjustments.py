@@ -1,6 +1,8 @@
 """Manual adjustments by admins: always a ledger transfer against `adjustments`."""
 import uuid
 
+from flask_babel import gettext as _
+
 from .errors import LedgerError
 from .models import ADJUSTMENTS
 from .service import system_account_id, transfer, wallet_id
@@ -13,9 +15,9 @@ def adjust_balance(session, user_id, amount, *, reason, actor_id=None, key=None)
     new adjustment (the admin form always sends one).
     """
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-        raise LedgerError("an adjustment is a non-zero integer of coins")
+        raise LedgerError(_("an adjustment is a non-zero integer of coins"))
     if not reason or not reason.strip():
-        raise LedgerError("an adjustment needs a reason")
+        raise LedgerError(_("an adjustment needs a reason"))
     wallet = wallet_id(session, user_id)
     pool = system_account_id(session, ADJUSTMENTS)
     source, target = (pool, wallet) if amount > 0 else (wallet, pool)

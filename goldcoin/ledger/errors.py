@@ -1,4 +1,6 @@
 """The ledger's errors: a small named family under one base class."""
+from flask_babel import lazy_gettext as _l
+
 from goldcoin.core.errors import DomainError
 
 
@@ -11,10 +13,10 @@ class InsufficientFunds(LedgerError):
 
     code = "insufficient_funds"
     # What a member is shown; the detail (which account, how much) stays in `detail`.
-    public_message = "Not enough coins in the wallet."
+    public_message = _l("Not enough coins in the wallet.")
 
     def __init__(self, detail=""):
-        super().__init__(self.public_message)
+        super().__init__(str(self.public_message))
         self.detail = detail
 
     def __str__(self):

@@ -26,6 +26,7 @@ wallets across several statements takes them in it.
 import re
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -304,7 +305,7 @@ def _first_posting(session, values):
     if first is None:
         reverses_id = values["reverses_id"]
         if reverses_id is not None and _reversal_of(session, reverses_id) is not None:
-            raise AlreadyReversed(f"transfer {reverses_id} has been reversed already")
+            raise AlreadyReversed(_("Transfer %(id)s has been reversed already.", id=reverses_id))
         raise LedgerError(f"transfer with key {key!r} conflicts with another unique value")
     wanted = (values["from_account_id"], values["to_account_id"], values["amount"])
     if (first.from_account_id, first.to_account_id, first.amount) != wanted:
@@ -374,15 +375,15 @@ def reverse(session, transfer_id, *, memo, actor_id=None, key=None):
     """
     original = session.get(Transfer, transfer_id)
     if original is None:
-        raise LedgerError(f"no transfer {transfer_id}")
+        raise LedgerError(_("No transfer %(id)s.", id=transfer_id))
     if original.reverses_id is not None:
-        raise LedgerError(f"transfer {transfer_id} is itself a reversal")
+        raise LedgerError(_("Transfer %(id)s is itself a reversal.", id=transfer_id))
     key = key or f"reverse:{transfer_id}"
     existing = _reversal_of(session, transfer_id)
     if existing is not None:
         if existing.idempotency_key == key:
             return Posting(existing, True)
-        raise AlreadyReversed(f"transfer {transfer_id} was reversed by transfer {existing.id}")
+        raise AlreadyReversed(_("Transfer %(id)s was reversed by transfer %(by)s.", id=transfer_id, by=existing.id))
     posting = transfer(
         session,
         original.to_account_id,

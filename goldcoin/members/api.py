@@ -1,6 +1,7 @@
 """The member's JSON API (API.md, Authentication and Member): sign up, log in,
 log out, and the member's own summary and transactions."""
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import fields
@@ -12,12 +13,12 @@ from goldcoin.core.errors import ApiError
 from goldcoin.core.schemas import Bool, Int, List, Nested, Schema, Text, column_max, one_of
 from goldcoin.earning.referrals import record_referral
 from goldcoin.extensions import db, limiter
-from goldcoin.i18n import LANGUAGES
+from goldcoin.i18n import LANGUAGES, save_language
 from goldcoin.ledger import history, wallet_id
 from goldcoin.ledger.models import Transfer
 from goldcoin.security import log_in_member, log_out_member, login_required_json
 
-from .service import member_summary, save_language
+from .service import member_summary
 
 
 class CsrfOut(Schema):
@@ -123,9 +124,9 @@ def login(data):
     """Log in: a session cookie."""
     user = authenticate(db.session, data["username"], data["password"])
     if user is None:
-        raise ApiError("unauthorized", "Wrong username or password.")
+        raise ApiError("unauthorized", _("Wrong username or password."))
     if not user.is_active:
-        raise ApiError("forbidden", "This account is banned.")
+        raise ApiError("forbidden", _("This account is banned."))
     log_in_member(user)
     remember_device(user.username)
     return _logged_in_json(user)

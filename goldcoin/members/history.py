@@ -5,6 +5,8 @@ import io
 import re
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from goldcoin.ledger import balance_of, history, wallet_id
@@ -15,16 +17,56 @@ CHART_POINTS = 200
 
 # What a member reads beside each line instead of the transfer's kind code.
 _KIND_LABELS = {
-    "recharge": "Top-up",
-    "redeem": "Store",
-    "adjustment": "By an admin",
-    "bounty.escrow": "Bounty",
-    "purchase": "EA",
+    "recharge": _l("Top-up"),
+    "redeem": _l("Store"),
+    "adjustment": _l("By an admin"),
+    "bounty.escrow": _l("Bounty"),
+    "purchase": _l("EA"),
 }
 # Memos written before they named members instead of numbering them.
 _OLD_REFERRAL = re.compile(r"^Referral milestone: member #\d+ \((\w+)\)$")
 _OLD_AFFILIATE = re.compile(r"^Affiliate share of order #\d+ by member #\d+$")
-_MILESTONES = {"first_contribution": "first contribution", "first_topup": "first top-up"}
+_MILESTONES = {"first_contribution": _l("first contribution"), "first_topup": _l("first top-up")}
+
+
+# The memos the code writes (in English, the ledger's one language), worded for
+# the reader: "Quality post: <title>" -> "优质帖子：<title>". The part after the
+# prefix is content (a title, a name) and stays as written.
+_MEMOS = [(re.compile(pattern), text) for pattern, text in (
+    (r"^Verified EA: (?P<rest>.*)$", _l("Verified EA: %(rest)s")),
+    (r"^Challenge prize: (?P<rest>.*)$", _l("Challenge prize: %(rest)s")),
+    (r"^Quality post: (?P<rest>.*)$", _l("Quality post: %(rest)s")),
+    (r"^Accepted answer: (?P<rest>.*)$", _l("Accepted answer: %(rest)s")),
+    (r"^Bounty on: (?P<rest>.*)$", _l("Bounty on: %(rest)s")),
+    (r"^Bounty won: (?P<rest>.*)$", _l("Bounty won: %(rest)s")),
+    (r"^Bounty expired, refunded: (?P<rest>.*)$", _l("Bounty expired, refunded: %(rest)s")),
+    (r"^Redeemed: (?P<rest>.*)$", _l("Redeemed: %(rest)s")),
+    (r"^Quality post \(forum\): (?P<rest>.*)$", _l("Quality post (forum): %(rest)s")),
+    (r"^Accepted answer \(forum\): (?P<rest>.*)$", _l("Accepted answer (forum): %(rest)s")),
+    (r"^Quality post \(forum\)$", _l("Quality post (forum)")),
+    (r"^Verified EA \(forum\)$", _l("Verified EA (forum)")),
+    (r"^Accepted solution \(forum\)$", _l("Accepted solution (forum)")),
+    (r"^Bounty \(forum\)$", _l("Bounty (forum)")),
+    (r"^Challenge prize \(forum\)$", _l("Challenge prize (forum)")),
+    (r"^Referral \(forum\)$", _l("Referral (forum)")),
+    (r"^Recharge order #(?P<id>\d+): (?P<coins>\d+) coins \(\+(?P<bonus>\d+) bonus\)$",
+     _l("Recharge order #%(id)s: %(coins)s coins (+%(bonus)s bonus)")),
+    (r"^Recharge order #(?P<id>\d+): (?P<coins>\d+) coins$", _l("Recharge order #%(id)s: %(coins)s coins")),
+    (r"^Referral reward: (?P<name>.*) made their first contribution$",
+     _l("Referral reward: %(name)s made their first contribution")),
+    (r"^Referral reward: (?P<name>.*) made their first top-up$", _l("Referral reward: %(name)s made their first top-up")),
+    (r"^Affiliate share: (?P<name>.*) topped up (?P<coins>\d+) coins$",
+     _l("Affiliate share: %(name)s topped up %(coins)s coins")),
+)]
+
+
+def memo_text(memo):
+    """A memo the code wrote, in the reader's language; any other memo as written."""
+    for pattern, text in _MEMOS:
+        match = pattern.match(memo)
+        if match:
+            return str(text) % match.groupdict()
+    return memo
 
 
 class Line(NamedTuple):
@@ -39,10 +81,10 @@ class Line(NamedTuple):
 
 def kind_label(kind, signed):
     if kind.startswith("earn."):
-        return "Earned" if signed > 0 else "Taken back"
+        return _("Earned") if signed > 0 else _("Taken back")
     if kind == "purchase":
-        return "EA sale" if signed > 0 else "EA purchase"
-    return _KIND_LABELS.get(kind, "")
+        return _("EA sale") if signed > 0 else _("EA purchase")
+    return str(_KIND_LABELS.get(kind, ""))
 
 
 def line_text(transfer, signed):
@@ -50,14 +92,15 @@ def line_text(transfer, signed):
     memo = transfer.memo or ""
     if transfer.kind == "purchase":
         # The memo names the item; older rows said "Bought <item>".
-        name = memo.removeprefix("Bought ").strip() or "an EA"
-        return f"Sale: {name}" if signed > 0 else f"Bought {name}"
+        name = memo.removeprefix("Bought ").strip() or _("an EA")
+        return _("Sale: %(name)s", name=name) if signed > 0 else _("Bought %(name)s", name=name)
     old = _OLD_REFERRAL.match(memo)
     if old:
-        return f"Referral reward: a member you invited made their {_MILESTONES.get(old.group(1), 'first step')}"
+        return _("Referral reward: a member you invited made their %(milestone)s",
+                 milestone=_MILESTONES.get(old.group(1), _l("first step")))
     if _OLD_AFFILIATE.match(memo):
-        return "Affiliate share: a member you invited topped up"
-    return memo or kind_label(transfer.kind, signed) or "Coins moved"
+        return _("Affiliate share: a member you invited topped up")
+    return memo_text(memo) or kind_label(transfer.kind, signed) or _("Coins moved")
 
 
 def member_lines(rows):

@@ -1,10 +1,4 @@
-"""What the rest of the app shows about a member: one summary, one place;
-and the member's own settings (language, time zone)."""
-import pytz
-from flask_babel import gettext as _
-from flask_babel import refresh
-
-from goldcoin.core.errors import DomainError
+"""What the rest of the app shows about a member: one summary, one place."""
 from goldcoin.extensions import db
 from goldcoin.leaderboard import rank_of
 from goldcoin.ledger import balance_of, earned_total, wallet_id
@@ -28,15 +22,4 @@ def member_summary(user, session=None):
         "badges": badges,
         "groups": groups_of(session, user.id),
     }
-
-
-def save_language(user, language, timezone=None):
-    """Save the member's language (a code of goldcoin.i18n.LANGUAGES, checked by
-    the caller) and, when given, IANA time zone; this request speaks it too."""
-    if timezone is not None:
-        if timezone not in pytz.all_timezones_set:
-            raise DomainError(_("Unknown time zone: %(zone)s.", zone=timezone))
-        user.timezone = timezone
-    user.language = language
-    refresh()  # Flask-Babel cached this request's locale and zone
 

@@ -2,7 +2,10 @@
 Each view: call a domain function, render. The JSON twins live in `api`."""
 from urllib.parse import urlsplit
 
+import pytz
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -37,6 +40,8 @@ def profile():
         top=top_earners(db.session, 10),
         recent=member_lines(history(db.session, wallet_id(db.session, current_user.id), limit=10)),
         own=True,
+        time_zones=pytz.common_timezones,
+        member_zone=str(get_timezone()),
     )
 
 
@@ -44,7 +49,7 @@ def profile():
 def public_profile(username):
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
-        abort(404, "No such member.")
+        abort(404, _("No such member."))
     own = current_user.is_authenticated and current_user.id == user.id
     return render_template(
         "web/profile.html",
@@ -114,7 +119,7 @@ def register():
         else:
             record_referral(db.session, user.id, request.form.get("referral_code") or request.args.get("ref"))
             log_in_member(user)
-            flash(f"Welcome to Gold Coin, {user.username}!", "success")
+            flash(_("Welcome to Gold Coin, %(username)s!", username=user.username), "success")
             return redirect(url_for("web.profile"))
     return render_template("auth/register.html", error=error, form=request.form), 400 if error else 200
 
@@ -144,7 +149,7 @@ def logout():
     # (an old bookmark) shows the button.
     if request.method == "POST":
         log_out_member(everywhere=bool(request.form.get("everywhere")))
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
         return redirect(url_for("web.home"))
     if not current_user.is_authenticated:
         return redirect(url_for("web.home"))

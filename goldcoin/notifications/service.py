@@ -3,17 +3,24 @@
 Both leave the process only after commit (goldcoin.aftercommit): a rolled-back
 order never mails anyone.
 """
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from goldcoin.aftercommit import queue_event
 from goldcoin.auth.models import User
+from goldcoin.i18n import language_of
 from goldcoin.ledger.models import utcnow
 
 from .models import Notification, OutboxEmail
 
 
 def notify(session, user_id, text, url=None, email_subject=None, email_body=None):
-    """Add a notification for the member; flushes, never commits."""
+    """Add a notification for the member; flushes, never commits.
+
+    Texts may be lazy (flask_babel.lazy_gettext): they are worded here, in the
+    member's language (goldcoin.i18n.language_of), and stored so."""
+    with force_locale(language_of(session, user_id)):
+        text, email_subject, email_body = (None if t is None else str(t) for t in (text, email_subject, email_body))
     note = Notification(user_id=user_id, text=text[:500], url=url)
     session.add(note)
     session.flush()

@@ -4,6 +4,8 @@
 from flask import current_app, flash, redirect
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -56,11 +58,11 @@ class OrderView(ReadOnlyModelView):
 
     column_formatters = {"ipn_trail": _ipn_trail}
 
-    @action("poll_now", "Poll now", "Ask the payment provider about the selected pending orders now?")
+    @action("poll_now", _l("Poll now"), _l("Ask the payment provider about the selected pending orders now?"))
     def action_poll_now(self, ids):
         orders = pollable_orders(db.session, [int(i) for i in ids])[:25]
         if not orders:
-            flash("None of the selected orders is pending with a provider transaction.", "info")
+            flash(_("None of the selected orders is pending with a provider transaction."), "info")
             return
         # Explicit commit: the provider call must sit between two transactions
         # (on SQLite an open one holds the write lock). Only reads happened.
@@ -69,7 +71,7 @@ class OrderView(ReadOnlyModelView):
         # A provider refusal propagates: the one handler flashes it and goes back.
         answers = look_up_orders(orders, lambda name: provider_named(name, config))
         verdicts = [f"#{row.id}: {apply_lookup(db.session, row.id, answers.get(row.id))}" for row in orders]
-        flash("Polled " + ", ".join(verdicts), "success")
+        flash(_("Polled %(verdicts)s", verdicts=", ".join(verdicts)), "success")
 
 
 class IpnRecordView(ReadOnlyModelView):
@@ -99,13 +101,15 @@ class CurrencyView(SecureModelView):
                 row.enabled = enabled
                 audit.record(db.session, actor_id(), "currency.enable" if enabled else "currency.disable",
                              f"PaymentCurrency:{row.id}", provider=row.provider, ticker=row.ticker)
-        flash(f"{'Offered' if enabled else 'No longer offered'}: {', '.join(r.ticker for r in rows)}", "success")
+        tickers = ", ".join(r.ticker for r in rows)
+        flash(_("Offered: %(tickers)s", tickers=tickers) if enabled else _("No longer offered: %(tickers)s", tickers=tickers),
+              "success")
 
-    @action("disable", "Switch off", "Stop offering the selected currencies for new orders?")
+    @action("disable", _l("Switch off"), _l("Stop offering the selected currencies for new orders?"))
     def action_disable(self, ids):
         self._switch(ids, False)
 
-    @action("enable", "Switch on", "Offer the selected currencies for new orders?")
+    @action("enable", _l("Switch on"), _l("Offer the selected currencies for new orders?"))
     def action_enable(self, ids):
         self._switch(ids, True)
 
@@ -123,15 +127,18 @@ class CurrencyView(SecureModelView):
             provider = provider_named(name, config)
             missing = store_listing(db.session, name, provider.currency_list(), config)
             audit.record(db.session, actor_id(), "currency.refresh", name, missing=missing)
-            note = f"; not in its list: {', '.join(missing)}" if missing else ""
-            flash(f"{cls.title}: currency ids refreshed{note}.", "warning" if missing else "success")
+            if missing:
+                flash(_("%(title)s: currency ids refreshed; not in its list: %(missing)s.", title=cls.title,
+                        missing=", ".join(missing)), "warning")
+            else:
+                flash(_("%(title)s: currency ids refreshed.", title=cls.title), "success")
         return redirect(self.get_url(".index_view"))
 
 
 def register_admin(site, db):
-    site.add_view(PackageView(RechargePackage, db, name="Packages", endpoint="recharge_packages", category="Recharge"))
-    site.add_view(BonusTierView(BonusTier, db, name="Bonus tiers", endpoint="bonus_tiers", category="Recharge"))
-    site.add_view(OrderView(RechargeOrder, db, name="Orders", endpoint="recharge_orders", category="Recharge"))
-    site.add_view(IpnRecordView(IpnRecord, db, name="IPN audit", endpoint="ipn_records", category="Recharge"))
-    site.add_view(CurrencyView(PaymentCurrency, db, name="Currencies", endpoint="payment_currencies",
-                               category="Recharge"))
+    site.add_view(PackageView(RechargePackage, db, name=_l("Packages"), endpoint="recharge_packages", category=_l("Recharge")))
+    site.add_view(BonusTierView(BonusTier, db, name=_l("Bonus tiers"), endpoint="bonus_tiers", category=_l("Recharge")))
+    site.add_view(OrderView(RechargeOrder, db, name=_l("Orders"), endpoint="recharge_orders", category=_l("Recharge")))
+    site.add_view(IpnRecordView(IpnRecord, db, name=_l("IPN audit"), endpoint="ipn_records", category=_l("Recharge")))
+    site.add_view(CurrencyView(PaymentCurrency, db, name=_l("Currencies"), endpoint="payment_currencies",
+                               category=_l("Recharge")))

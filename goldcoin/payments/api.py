@@ -1,6 +1,7 @@
 """Recharge routes of the JSON API (API.md, "Recharge"). Refusals propagate as
 domain errors; the one handler answers them."""
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -94,11 +95,11 @@ def create_recharge_order(data):
     config = current_app.config
     package_id, coins = data["package_id"], data["coins"]
     if (package_id is None) == (coins is None):
-        raise ApiError("bad_request", "Send either 'package_id' or 'coins'.")
+        raise ApiError("bad_request", _("Send either 'package_id' or 'coins'."))
     offered = offered_currencies(db.session, config)
     pay_currency = data["pay_currency"] or (offered or [None])[0]
     if pay_currency not in offered:
-        raise ApiError("bad_request", f"Pay with one of: {', '.join(offered)}.")
+        raise ApiError("bad_request", _("Pay with one of: %(value)s.", value=', '.join(offered)))
     coins, bonus, price = quote(db.session, config, package_id=package_id, coins=coins)
     provider = provider_named(config["RECHARGE_PROVIDER"], config)
     order = create_order(

@@ -7,6 +7,8 @@ ends the transaction, calls the provider and passes its answer back in.
 """
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import object_session
 
 from goldcoin.aftercommit import queue_event
@@ -43,7 +45,7 @@ def owned_order(session, order_id, user):
     """The order, if `user` may see it: its owner or an admin."""
     order = session.get(RechargeOrder, order_id)
     if order is None or (order.user_id != user.id and not user.is_admin):
-        raise OrderNotFound(f"No order {order_id} of yours.")
+        raise OrderNotFound(_("No order %(order_id)s of yours.", order_id=order_id))
     return order
 
 
@@ -188,30 +190,33 @@ def _after_order_completed(session, order):
     bonus), and the member's notification and email."""
     on_recharge_completed(session, order.user_id, order.id, order.coins)
     url = f"/recharge/orders/{order.id}"
-    bonus = f" including {order.bonus_coins} bonus coins" if order.bonus_coins else ""
-    notify(
-        session,
-        order.user_id,
-        f"Recharge successful: {order.total_coins} gold coins{bonus} were credited (order #{order.id}).",
-        url,
-        email_subject=f"Gold Coin: recharge #{order.id} successful",
-        email_body=(
-            f"Your payment of {order.pay_amount} {order.pay_currency} for order #{order.id} is complete.\n"
-            f"Your account has been credited with {order.total_coins} gold coins{bonus}.\n"
-        ),
-    )
+    # Lazy texts: notify() words them in the member's language.
+    values = dict(id=order.id, coins=order.total_coins, bonus=order.bonus_coins, amount=order.pay_amount,
+                  currency=order.pay_currency)
+    if order.bonus_coins:
+        text = _l("Recharge successful: %(coins)s gold coins including %(bonus)s bonus coins were credited"
+                  " (order #%(id)s).", **values)
+        body = _l("Your payment of %(amount)s %(currency)s for order #%(id)s is complete.\n"
+                  "Your account has been credited with %(coins)s gold coins including %(bonus)s bonus coins.\n", **values)
+    else:
+        text = _l("Recharge successful: %(coins)s gold coins were credited (order #%(id)s).", **values)
+        body = _l("Your payment of %(amount)s %(currency)s for order #%(id)s is complete.\n"
+                  "Your account has been credited with %(coins)s gold coins.\n", **values)
+    notify(session, order.user_id, text, url,
+           email_subject=_l("Gold Coin: recharge #%(id)s successful", id=order.id), email_body=body)
 
 
 def _after_order_failed(session, order):
     url = f"/recharge/orders/{order.id}"
-    why = order.failure_reason or ("the payment window expired" if order.status == EXPIRED else "the payment failed")
+    why = order.failure_reason or (_l("the payment window expired") if order.status == EXPIRED else _l("the payment failed"))
     notify(
         session,
         order.user_id,
-        f"Recharge order #{order.id} was not completed: {why}. No coins were charged.",
+        _l("Recharge order #%(id)s was not completed: %(why)s. No coins were charged.", id=order.id, why=why),
         url,
-        email_subject=f"Gold Coin: recharge #{order.id} not completed",
-        email_body=f"Your recharge order #{order.id} ({order.coins} coins) was not completed: {why}.\n",
+        email_subject=_l("Gold Coin: recharge #%(id)s not completed", id=order.id),
+        email_body=_l("Your recharge order #%(id)s (%(coins)s coins) was not completed: %(why)s.\n",
+                      id=order.id, coins=order.coins, why=why),
     )
 
 

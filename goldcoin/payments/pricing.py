@@ -1,6 +1,7 @@
 """What coins cost: packages, bonus tiers and the quote for an order."""
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .errors import PackageNotFound, RechargeError
@@ -31,7 +32,8 @@ def bonus_hint(session):
     tiers = active_tiers(session)
     if not tiers:
         return ""
-    return "Bonus: " + ", ".join(f"+{t.percent}% from {t.min_coins} coins" for t in tiers) + "."
+    tiers_text = _(", ").join(_("+%(percent)s%% from %(coins)s coins", percent=t.percent, coins=t.min_coins) for t in tiers)
+    return _("Bonus: %(tiers)s.", tiers=tiers_text)
 
 
 def active_packages(session):
@@ -55,13 +57,13 @@ def quote(session, config, *, package_id=None, coins=None):
     if package_id is not None:
         package = session.get(RechargePackage, package_id)
         if package is None or not package.active:
-            raise PackageNotFound(f"No recharge package {package_id}.")
+            raise PackageNotFound(_("No recharge package %(package_id)s.", package_id=package_id))
         coins, price = package.coins, package.price.quantize(CENT)
     else:
         low, high = config["RECHARGE_CUSTOM_MIN"], config["RECHARGE_CUSTOM_MAX"]
         if coins is None or not low <= coins <= high:
-            raise RechargeError(f"A custom amount is {low} to {high} coins.")
+            raise RechargeError(_("A custom amount is %(low)s to %(high)s coins.", low=low, high=high))
         price = (Decimal(coins) * Decimal(config["RECHARGE_PRICE_PER_COIN"])).quantize(CENT)
         if price <= 0:
-            raise RechargeError("That amount costs nothing; choose more coins.")
+            raise RechargeError(_("That amount costs nothing; choose more coins."))
     return coins, bonus_for(session, coins), price

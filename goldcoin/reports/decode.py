@@ -10,6 +10,8 @@ known MetaTrader labels wins, with charset-normalizer to break ties.
 import re
 
 import charset_normalizer
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .errors import ReportError
 from .labels import all_label_words
@@ -24,13 +26,13 @@ CODE_PAGES = [
 ]
 
 _SIGNATURES = [
-    (b"PK\x03\x04", "a zip archive: unzip it and upload the .htm or .html report inside"),
-    (b"%PDF", "a PDF: upload the report as MetaTrader saved it (.htm or .html)"),
-    (b"\x89PNG", "an image: upload the report itself (.htm or .html), not its chart"),
-    (b"GIF8", "an image: upload the report itself (.htm or .html), not its chart"),
-    (b"\xff\xd8\xff", "an image: upload the report itself (.htm or .html), not its chart"),
-    (b"\x1f\x8b", "a compressed file: upload the report as MetaTrader saved it (.htm or .html)"),
-    (b"\xd0\xcf\x11\xe0", "an Excel or Word file: save the report from MetaTrader as HTML"),
+    (b"PK\x03\x04", _l("a zip archive: unzip it and upload the .htm or .html report inside")),
+    (b"%PDF", _l("a PDF: upload the report as MetaTrader saved it (.htm or .html)")),
+    (b"\x89PNG", _l("an image: upload the report itself (.htm or .html), not its chart")),
+    (b"GIF8", _l("an image: upload the report itself (.htm or .html), not its chart")),
+    (b"\xff\xd8\xff", _l("an image: upload the report itself (.htm or .html), not its chart")),
+    (b"\x1f\x8b", _l("a compressed file: upload the report as MetaTrader saved it (.htm or .html)")),
+    (b"\xd0\xcf\x11\xe0", _l("an Excel or Word file: save the report from MetaTrader as HTML")),
 ]
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
@@ -38,23 +40,24 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+
 def decode_report(data):
     """Return (text, encoding) or raise ReportError with a reason a member can act on."""
     if not isinstance(data, (bytes, bytearray)):
-        raise ReportError("The report must be uploaded as a file.")
+        raise ReportError(_("The report must be uploaded as a file."))
     data = bytes(data)
     if not data.strip():
-        raise ReportError("The file is empty.")
+        raise ReportError(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise ReportError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; no MetaTrader report is that big.")
+        raise ReportError(_("The file is larger than %(value)s MB; no MetaTrader report is that big.",
+                            value=MAX_BYTES // (1024 * 1024)))
     for magic, what in _SIGNATURES:
         if data.startswith(magic):
-            raise ReportError(f"This is {what}.")
+            raise ReportError(_("This is %(what)s.", what=what))
 
     text, encoding = _unicode_forms(data)
     if text is None:
         if b"\x00" in data:
-            raise ReportError("This is a binary file, not a MetaTrader report.")
+            raise ReportError(_("This is a binary file, not a MetaTrader report."))
         text, encoding = _declared(data) or _legacy(data)
     if _looks_binary(text):
-        raise ReportError("This is a binary file, not a MetaTrader report.")
+        raise ReportError(_("This is a binary file, not a MetaTrader report."))
     return text, encoding
 
 

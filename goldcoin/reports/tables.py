@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
+from flask_babel import gettext as _
 
 from .errors import ReportError
 from .numbers import clean
@@ -48,9 +49,9 @@ def parse_document(text):
         try:
             root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
         except (lxml.etree.ParserError, ValueError) as exc:
-            raise ReportError("The file is not an HTML report.") from exc
+            raise ReportError(_("The file is not an HTML report.")) from exc
     except lxml.etree.ParserError as exc:
-        raise ReportError("The file is not an HTML report.") from exc
+        raise ReportError(_("The file is not an HTML report.")) from exc
 
     title = clean(" ".join(t.text_content() for t in root.iter("title")))
     generator = ""

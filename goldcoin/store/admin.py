@@ -5,11 +5,14 @@ import json
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.validators import Optional, ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
 from goldcoin.extensions import db
+from goldcoin.formats import KIND_LABELS
 
 from .entitlements import GROUPS, PRIVILEGES, check_code
 from .errors import StoreError
@@ -25,6 +28,13 @@ def _json_download(document, filename):
     )
 
 
+def _either(codes):
+    """ "a or b", lazily worded (the description is built at import)."""
+    if len(codes) == 2:
+        return _l("%(first)s or %(second)s", first=codes[0], second=codes[1])
+    return ", ".join(codes)
+
+
 class RewardView(SecureModelView):
     list_template = "store/admin/reward_list.html"
     column_list = ("id", "name", "kind", "code", "cost", "stock", "per_user_limit", "duration_days", "active", "sort_order")
@@ -33,13 +43,14 @@ class RewardView(SecureModelView):
     column_searchable_list = ("name", "slug")
     column_default_sort = ("sort_order", False)
     form_columns = FIELDS
-    form_choices = {"kind": [(k, k) for k in KINDS]}
+    form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
     form_args = {
-        "slug": {"description": "Stable identity for JSON import; leave empty to derive it from the name."},
-        "code": {"description": "group: " + ", ".join(sorted(GROUPS)) + " (empty: vip); badge: any badge name; "
-                          "privilege: " + " or ".join(sorted(PRIVILEGES)) + ". Other codes are refused: they unlock nothing."},
-        "multiplier": {"description": "Boosters only, e.g. 2 for double coins."},
-        "stock": {"description": "Empty: unlimited."},
+        "slug": {"description": _l("Stable identity for JSON import; leave empty to derive it from the name.")},
+        "code": {"description": _l("group: %(groups)s (empty: vip); badge: any badge name; privilege: %(privileges)s. "
+                                   "Other codes are refused: they unlock nothing.",
+                                   groups=", ".join(sorted(GROUPS)), privileges=_either(sorted(PRIVILEGES)))},
+        "multiplier": {"description": _l("Boosters only, e.g. 2 for double coins.")},
+        "stock": {"description": _l("Empty: unlimited.")},
     }
     can_delete = False  # redemptions point at rewards: deactivate instead
 
@@ -66,7 +77,7 @@ class RewardView(SecureModelView):
         for name, value in fields.items():
             setattr(model, name, value)
 
-    @action("export_json", "Export JSON")
+    @action("export_json", _l("Export JSON"))
     def action_export_json(self, ids):
         chosen = [int(i) for i in ids]
         rewards = db.session.scalars(select(Reward).where(Reward.id.in_(chosen)).order_by(Reward.sort_order, Reward.id))
@@ -85,9 +96,10 @@ class RewardView(SecureModelView):
                 with db.session.begin_nested():  # a refused file imports nothing
                     created, updated = import_rewards(db.session, document)
             except (ValueError, StoreError) as exc:
-                flash(f"Import failed: {exc}", "error")
+                flash(_("Import failed: %(exc)s", exc=exc), "error")
             else:
-                flash(f"Rewards imported: {created} created, {updated} updated.", "success")
+                flash(_("Rewards imported: %(created)s created, %(updated)s updated.", created=created, updated=updated),
+                      "success")
                 return redirect(url_for(".index_view"))
         return self.render("store/admin/reward_import.html")
 
@@ -105,7 +117,7 @@ class EntitlementView(SecureModelView):
     column_filters = ("user_id", "kind", "code", "expires_at")
     column_default_sort = ("id", True)
     form_columns = ("user_id", "kind", "code", "expires_at")
-    form_choices = {"kind": [(k, k) for k in KINDS]}
+    form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
 
     def on_model_change(self, form, model, is_created):
         try:
@@ -136,8 +148,8 @@ class PurchaseView(ReadOnlyModelView):
 
 
 def register_admin(site, db):  # noqa: F811 - the one the admin site binds
-    site.add_view(RewardView(Reward, db, name="Rewards", endpoint="rewards", category="Store"))
-    site.add_view(RedemptionView(Redemption, db, name="Redemptions", endpoint="redemptions", category="Store"))
-    site.add_view(EntitlementView(Entitlement, db, name="Entitlements", endpoint="entitlements", category="Store"))
-    site.add_view(MemberTitleView(MemberTitle, db, name="Titles", endpoint="titles", category="Store"))
-    site.add_view(PurchaseView(Purchase, db, name="Purchases", endpoint="purchases", category="Store"))
+    site.add_view(RewardView(Reward, db, name=_l("Rewards"), endpoint="rewards", category=_l("Store")))
+    site.add_view(RedemptionView(Redemption, db, name=_l("Redemptions"), endpoint="redemptions", category=_l("Store")))
+    site.add_view(EntitlementView(Entitlement, db, name=_l("Entitlements"), endpoint="entitlements", category=_l("Store")))
+    site.add_view(MemberTitleView(MemberTitle, db, name=_l("Titles"), endpoint="titles", category=_l("Store")))
+    site.add_view(PurchaseView(Purchase, db, name=_l("Purchases"), endpoint="purchases", category=_l("Store")))

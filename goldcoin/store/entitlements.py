@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from goldcoin.core.time import utc
@@ -21,11 +23,11 @@ VIP = "vip"
 # a privilege or group no code asks about would be sold and unlock nothing.
 # (Badges are names shown next to posts: any name is one.)
 PRIVILEGES = {
-    COMMERCIAL_POSTING: "Post in commercial sections",
-    START_BOUNTY: "Start bounties on questions",
+    COMMERCIAL_POSTING: _l("Post in commercial sections"),
+    START_BOUNTY: _l("Start bounties on questions"),
 }
 GROUPS = {
-    VIP: "The VIP section (/store/vip)",
+    VIP: _l("The VIP section (/store/vip)"),
 }
 
 
@@ -35,7 +37,8 @@ def check_code(kind, code):
 
     known = {PRIVILEGE: PRIVILEGES, GROUP: GROUPS}.get(kind)
     if known is not None and code not in known:
-        raise InvalidReward(f"Unknown {kind} {code!r}: the app knows {', '.join(sorted(known))}.")
+        raise InvalidReward(_("Unknown %(kind)s %(code)s: the app knows %(known)s.", kind=kind, code=repr(code),
+                              known=", ".join(sorted(known))))
 
 
 def _active(session, user_id, kind, code=None, now=None, any_code=False):
@@ -189,19 +192,19 @@ _TITLE_RE = re.compile(r"^[\w .,'!&()+#-]+$")
 
 def clean_title(text):
     if not isinstance(text, str):
-        raise InvalidTitle("A title is text.")
+        raise InvalidTitle(_("A title is text."))
     text = " ".join(text.split())
     if not TITLE_MIN <= len(text) <= TITLE_MAX:
-        raise InvalidTitle(f"A title has {TITLE_MIN} to {TITLE_MAX} characters.")
+        raise InvalidTitle(_("A title has %(title_min)s to %(title_max)s characters.", title_min=TITLE_MIN, title_max=TITLE_MAX))
     if not _TITLE_RE.match(text) or "_" in text:
-        raise InvalidTitle("A title may use letters, digits, spaces and . , ' ! & ( ) + # - only.")
+        raise InvalidTitle(_("A title may use letters, digits, spaces and . , ' ! & ( ) + # - only."))
     return text
 
 
 def set_title(session, user_id, text, now=None):
     """Set the member's custom title; needs a live title entitlement."""
     if not has_title_right(session, user_id, now):
-        raise NotEntitled("Redeem a custom title in the store first.")
+        raise NotEntitled(_("Redeem a custom title in the store first."))
     text = clean_title(text)
     row = session.get(MemberTitle, user_id)
     if row is None:

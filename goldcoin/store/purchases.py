@@ -5,6 +5,7 @@ Rounding: coins are whole. The author's part is `price * percent // 100`
 the price exactly, and the author never receives more than their percent.
 Example: price 15 at 70% -> author 10 (10.5 rounded down), sink 5.
 """
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,9 +22,9 @@ PURCHASE_KIND = "purchase"
 def split_price(price, percent):
     """(author coins, sink coins) for a price; they sum to the price."""
     if isinstance(price, bool) or not isinstance(price, int) or price < 0:
-        raise StoreError("A price is a whole, non-negative number of coins.")
+        raise StoreError(_("A price is a whole, non-negative number of coins."))
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-        raise StoreError("The author's share is a whole percent from 0 to 100.")
+        raise StoreError(_("The author's share is a whole percent from 0 to 100."))
     author = price * percent // 100
     return author, price - author
 
@@ -66,7 +67,7 @@ def buy_item(session, buyer_id, item_key, seller_id, price, author_share_percent
     """
     percent = DEFAULT_AUTHOR_SHARE_PERCENT if author_share_percent is None else author_share_percent
     if not item_key or len(item_key) > 80:
-        raise StoreError("An item key has 1 to 80 characters.")
+        raise StoreError(_("An item key has 1 to 80 characters."))
     existing = session.scalar(select(Purchase).where(Purchase.buyer_id == buyer_id, Purchase.item_key == item_key))
     if existing is not None:
         return existing

@@ -4,6 +4,9 @@ from contextlib import nullcontext
 from decimal import Decimal
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import case, exists, func, select, update
 
 from goldcoin.earning import end_personal_booster, grant_personal_booster
@@ -40,7 +43,7 @@ def _replay(session, key, reward_id):
         return None
     redemption = session.scalar(select(Redemption).where(Redemption.transfer_id == first.id))
     if redemption is None or redemption.reward_id != reward_id:
-        raise KeyReused("This Idempotency-Key was used for another request.")
+        raise KeyReused(_("This Idempotency-Key was used for another request."))
     return RedeemResult(redemption, True)
 
 
@@ -83,7 +86,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
     goldcoin.ledger.InsufficientFunds.
     """
     if client_key is not None and not CLIENT_KEY_RE.match(client_key):
-        raise InvalidReward("Idempotency-Key: 1 to 100 of A-Z a-z 0-9 _ . : -")
+        raise InvalidReward(_("Idempotency-Key: 1 to 100 of A-Z a-z 0-9 _ . : -"))
     key = f"redeem:{user_id}:{client_key}" if client_key else None
     # One fresh read (also of a reward already in the session). Its fields may
     # change concurrently: a redemption that read them before an admin's edit
@@ -96,7 +99,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
         .execution_options(populate_existing=True)
     ).first()
     if row is None:
-        raise RewardNotFound(f"No reward {reward_id}.")
+        raise RewardNotFound(_("No reward %(reward_id)s.", reward_id=reward_id))
     reward, sink = row
     sink = sink if sink is not None else system_account_id(session, SINK)
 
@@ -113,7 +116,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
             if replay:
                 return replay
         if not reward.active:
-            raise RewardNotFound(f"Reward {reward_id} is not available.")
+            raise RewardNotFound(_("Reward %(reward_id)s is not available.", reward_id=reward_id))
         count = 0
         if reward.per_user_limit is not None or not key:
             mine = (Redemption.user_id == user_id, Redemption.reward_id == reward_id)
@@ -122,7 +125,8 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
                 .where(*mine)
             ).one()
             if reward.per_user_limit is not None and held >= reward.per_user_limit:
-                raise LimitReached(f"You have redeemed {reward.name} {held} time(s); the limit is {reward.per_user_limit}.")
+                raise LimitReached(_("You have redeemed %(name)s %(held)s time(s); the limit is %(per_user_limit)s.",
+                                     name=reward.name, held=held, per_user_limit=reward.per_user_limit))
         if reward.stock is not None:
             # Lock site ("Lock order" 4): the reward's stock row, after the wallet.
             taken = session.execute(
@@ -132,7 +136,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
                 execution_options={"synchronize_session": False},
             ).rowcount
             if taken != 1:
-                raise OutOfStock(f"{reward.name} is out of stock.")
+                raise OutOfStock(_("%(name)s is out of stock.", name=reward.name))
             session.expire(reward, ["stock"])
         posting = transfer(
             session,
@@ -146,7 +150,7 @@ def redeem_reward(session, user_id, reward_id, client_key=None, now=None):
             actor_id=user_id,
         )
         if posting.replayed:  # only a derived key can get here; the lock makes it unreachable
-            raise KeyReused("This redemption was already made.")
+            raise KeyReused(_("This redemption was already made."))
         redemption = Redemption(user_id=user_id, reward_id=reward_id, cost=reward.cost, transfer_id=posting.transfer.id)
         session.add(redemption)
         session.flush()
@@ -218,7 +222,7 @@ def clean_reward_data(data):
         # API.md asks no code of a group reward: it is the app's one group.
         out["code"] = next(iter(entitlements.GROUPS))
     if out["kind"] in KINDS_WITH_CODE and not out["code"]:
-        raise InvalidReward(f"A {out['kind']} reward needs a 'code' (group, badge name or privilege code).")
+        raise InvalidReward(_("A %(kind)s reward needs a 'code' (group, badge name or privilege code).", kind=out['kind']))
     if out["kind"] in KINDS_WITH_CODE:
         entitlements.check_code(out["kind"], out["code"])
     if out["kind"] not in KINDS_WITH_CODE:
@@ -226,9 +230,9 @@ def clean_reward_data(data):
     multiplier = out["multiplier"]
     if out["kind"] == BOOSTER:
         if multiplier is None:
-            raise InvalidReward("A booster reward needs a 'multiplier' (e.g. 2).")
+            raise InvalidReward(_("A booster reward needs a 'multiplier' (e.g. 2)."))
         if not Decimal("1") < multiplier <= Decimal("10"):
-            raise InvalidReward("'multiplier' must be above 1 and at most 10.")
+            raise InvalidReward(_("'multiplier' must be above 1 and at most 10."))
         out["multiplier"] = multiplier.quantize(Decimal("0.01"))
         out["duration_days"] = out["duration_days"] or 1
     else:
@@ -305,7 +309,7 @@ def import_rewards(session, document):
         try:
             fields = clean_reward_data(entry)
         except InvalidReward as exc:
-            raise InvalidReward(f"reward #{n}: {exc}") from None
+            raise InvalidReward(_("reward #%(n)s: %(exc)s", n=n, exc=exc)) from None
         slug = fields["slug"] or slugify(fields["name"])
         entry = dict(entry, slug=slug)
         target = session.scalar(select(Reward).where(Reward.slug == slug))
@@ -322,24 +326,24 @@ def import_rewards(session, document):
 
 
 SEED = [
-    dict(slug="premium-ea-access", name="Premium EA Access", cost=100, kind="content_access", duration_days=30,
-         description="Unlock access to exclusive EAs: download the free premium EAs and read exclusive content for 30 days "
-                     "(a priced EA is paid by every member, so its author is paid).",
+    dict(slug="premium-ea-access", name=_l("Premium EA Access"), cost=100, kind="content_access", duration_days=30,
+         description=_l("Unlock access to exclusive EAs: download the free premium EAs and read exclusive content for 30 "
+                        "days (a priced EA is paid by every member, so its author is paid)."),
          sort_order=10),
-    dict(slug="vip-group", name="VIP Group Access", cost=150, kind="group", code="vip", duration_days=30,
-         description="Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name.",
+    dict(slug="vip-group", name=_l("VIP Group Access"), cost=150, kind="group", code="vip", duration_days=30,
+         description=_l("Join VIP discussion groups: the members-only VIP section and a VIP mark next to your name."),
          sort_order=20),
-    dict(slug="custom-title", name="Custom Title", cost=50, kind="title", per_user_limit=1,
-         description="Choose a custom title shown under your name.", sort_order=30),
-    dict(slug="gold-supporter-badge", name="Gold Supporter Badge", cost=40, kind="badge", code="Gold Supporter",
-         per_user_limit=1, description="A badge on your profile and posts.", sort_order=40),
-    dict(slug="commercial-posting", name="Commercial Section Posting", cost=120, kind="privilege",
+    dict(slug="custom-title", name=_l("Custom Title"), cost=50, kind="title", per_user_limit=1,
+         description=_l("Choose a custom title shown under your name."), sort_order=30),
+    dict(slug="gold-supporter-badge", name=_l("Gold Supporter Badge"), cost=40, kind="badge", code=_l("Gold Supporter"),
+         per_user_limit=1, description=_l("A badge on your profile and posts."), sort_order=40),
+    dict(slug="commercial-posting", name=_l("Commercial Section Posting"), cost=120, kind="privilege",
          code="commercial_posting", duration_days=30,
-         description="Post offers in the commercial section for 30 days.", sort_order=50),
-    dict(slug="start-bounties", name="Start Bounties", cost=80, kind="privilege", code="start_bounty",
-         per_user_limit=1, description="Start bounties that reward whoever solves your problem.", sort_order=60),
-    dict(slug="personal-booster-x2", name="Personal x2 Booster (24 h)", cost=60, kind="booster", multiplier=2,
-         duration_days=1, description="Double the coins you earn from activity for 24 hours.", sort_order=70),
+         description=_l("Post offers in the commercial section for 30 days."), sort_order=50),
+    dict(slug="start-bounties", name=_l("Start Bounties"), cost=80, kind="privilege", code="start_bounty",
+         per_user_limit=1, description=_l("Start bounties that reward whoever solves your problem."), sort_order=60),
+    dict(slug="personal-booster-x2", name=_l("Personal x2 Booster (24 h)"), cost=60, kind="booster", multiplier=2,
+         duration_days=1, description=_l("Double the coins you earn from activity for 24 hours."), sort_order=70),
 ]
 
 
@@ -348,6 +352,9 @@ def seed_rewards(session):
     created = 0
     for entry in SEED:
         if session.scalar(select(Reward.id).where(Reward.slug == entry["slug"])) is None:
-            create_reward(session, entry)
+            # Names and descriptions in the language of the request or command
+            # (`flask goldcoin demo --locale zh_CN`): they are content from then on.
+            create_reward(session, {key: str(value) if isinstance(value, LazyString) else value
+                                    for key, value in entry.items()})
             created += 1
     return created

@@ -1,5 +1,6 @@
 """Store pages: /store (with the redeem modal), /store/redeem, the title form, /vip."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -80,7 +81,7 @@ def redeem_page():
 def set_title():
     refusal_goes_to(url_for("store.store_page") + "#title-form")
     title = entitlements.set_title(db.session, current_user.id, request.form.get("title", ""))
-    flash(f"Your title is now “{title}”.", "success")
+    flash(_("Your title is now “%(title)s”.", title=title), "success")
     return redirect(url_for("store.store_page"))
 
 

@@ -7,6 +7,12 @@
   var svg = document.getElementById("economy-chart");
   if (!root || !svg) { return; }
   var NS = "http://www.w3.org/2000/svg";
+  // The admin pages do not load goldcoin.js: the strings come in #dashboard's data-i18n.
+  var texts = JSON.parse(root.getAttribute("data-i18n") || "{}");
+  function t(key, values) {
+    var text = texts[key] !== undefined ? texts[key] : key;
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return values && name in values ? String(values[name]) : all; });
+  }
   var SERIES = [
     { key: "minted", color: "#d4a017" },
     { key: "sold", color: "#2a7ab0" },
@@ -58,7 +64,7 @@
           "data-series": s.key, "data-day": data.days[i], "data-value": v
         });
         var title = document.createElementNS(NS, "title");
-        title.textContent = s.key + " " + data.days[i] + ": " + v;
+        title.textContent = t("dashboard." + s.key) + " " + data.days[i] + ": " + v;
         dot.appendChild(title);
       });
     });
@@ -75,6 +81,6 @@
     .then(draw)
     .catch(function (err) {
       svg.setAttribute("data-error", String(err));
-      el("text", { x: 20, y: 30, fill: "#b03a2e" }, "Could not load the figures: " + err);
+      el("text", { x: 20, y: 30, fill: "#b03a2e" }, t("chart.error", { error: err }));
     });
 })();

@@ -22,7 +22,18 @@ window.goldcoin = (function () {
     var el = document.getElementById(id);
     if (el) el.textContent = value;
   }
-  return { api: api, csrfToken: csrfToken, setText: setText };
+  // The page's strings in its language (goldcoin/jsmessages.py), from <body data-i18n>.
+  var texts = null;
+  function t(key, values) {
+    if (texts === null) {
+      try { texts = JSON.parse(document.body.dataset.i18n || '{}'); } catch (e) { texts = {}; }
+    }
+    var text = texts[key] !== undefined ? texts[key] : key;
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+  return { api: api, csrfToken: csrfToken, setText: setText, t: t };
 })();
 
 // A form with data-confirm="question" asks before it is sent (removing a post,

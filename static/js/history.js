@@ -19,7 +19,7 @@
   svg.appendChild(line);
   var label = document.createElementNS(NS, 'text');
   label.setAttribute('x', PAD); label.setAttribute('y', 14); label.setAttribute('font-size', '12');
-  label.textContent = 'max ' + max;
+  label.textContent = window.goldcoin.t('chart.max', { value: max });
   svg.appendChild(label);
   svg.setAttribute('data-points', points.length);
 })();

@@ -16,7 +16,7 @@
     if (!items.length) {
       var empty = document.createElement('li');
       empty.className = 'empty';
-      empty.textContent = 'Nobody has earned coins yet.';
+      empty.textContent = window.goldcoin.t('leaderboard.empty');
       list.appendChild(empty);
       return;
     }
@@ -49,7 +49,8 @@
     if (ownProfile()) {
       setText('coins-count', me.balance);
       setText('earned-total', me.earned_total);
-      setText('coins-rank', me.rank_month ? '#' + me.rank_month + ' this month' : 'not ranked this month');
+      setText('coins-rank', me.rank_month ? window.goldcoin.t('rank.this_month', { rank: me.rank_month })
+        : window.goldcoin.t('rank.none'));
     }
   }
 

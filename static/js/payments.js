@@ -1,6 +1,7 @@
 // Recharge page and checkout page behaviour.
 (function () {
   var gc = window.goldcoin;
+  var t = gc.t;
   var message = document.getElementById('confirmationMessage');
 
   // ---- recharge page
@@ -10,16 +11,16 @@
   }
   function order(body) {
     body.pay_currency = payCurrency();
-    message.textContent = 'Creating your order...';
+    message.textContent = t('recharge.creating');
     gc.api('POST', '/api/v1/recharge/orders', body).then(function (r) {
       if (r.ok) {
-        message.textContent = 'Your payment is being processed. Please follow the instructions.';
+        message.textContent = t('recharge.created');
         window.location.href = '/recharge/orders/' + r.data.id;
       } else {
-        message.textContent = (r.data && r.data.message) || ('Could not create the order (HTTP ' + r.status + ').');
+        message.textContent = (r.data && r.data.message) || t('recharge.refused', { status: r.status });
         message.className = 'error';
       }
-    }).catch(function () { message.textContent = 'Network error; please try again.'; });
+    }).catch(function () { message.textContent = t('recharge.network'); });
   }
   if (document.getElementById('recharge-page')) {
     document.querySelectorAll('#amount-options button.package').forEach(function (b) {
@@ -31,9 +32,9 @@
       var text = input.value.trim(), n = Number(text);
       var low = parseInt(input.min, 10), high = parseInt(input.max, 10);
       message.className = 'error';
-      if (!text || input.validity.badInput) { message.textContent = 'Enter a number of coins.'; return; }
-      if (!Number.isInteger(n)) { message.textContent = 'Coins are whole: enter a whole number, e.g. ' + Math.floor(n) + '.'; return; }
-      if (n < low || n > high) { message.textContent = 'A custom amount is ' + low + ' to ' + high + ' coins.'; return; }
+      if (!text || input.validity.badInput) { message.textContent = t('recharge.enter_coins'); return; }
+      if (!Number.isInteger(n)) { message.textContent = t('recharge.whole', { example: Math.floor(n) }); return; }
+      if (n < low || n > high) { message.textContent = t('recharge.range', { low: low, high: high }); return; }
       message.className = '';
       order({ coins: n });
     });
@@ -45,7 +46,7 @@
   var orderId = parseInt(page.dataset.orderId, 10);
   document.querySelectorAll('button.copy').forEach(function (b) {
     b.addEventListener('click', function () {
-      var done = function () { b.textContent = 'Copied'; };
+      var done = function () { b.textContent = t('checkout.copied'); };
       if (navigator.clipboard) navigator.clipboard.writeText(b.dataset.copy).then(done, function () {});
     });
   });
@@ -84,7 +85,8 @@
     gc.api('GET', '/api/v1/recharge/orders/' + orderId).then(function (r) {
       if (!r.ok) return;
       var o = r.data;
-      gc.setText('order-status', o.status);
+      gc.setText('order-status', t('status.' + o.status));
+      page.dataset.liveStatus = o.status;
       gc.setText('order-status-text', o.status_text || '');
       gc.setText('confirms', o.received_confirms || 0);
       showOwed(o.received_amount, o.pay_amount);

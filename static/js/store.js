@@ -2,13 +2,9 @@
 // POST /api/v1/rewards/<id>/redeem through goldcoin.api (session + CSRF).
 (function () {
   var BALANCE_IDS = ['total-coins', 'coin-balance', 'coins-count', 'header-balance', 'store-balance'];
-  var MESSAGES = {
-    insufficient_funds: function (name) { return 'Not enough coins for ' + name + '. Earn or recharge coins first.'; },
-    out_of_stock: function (name) { return 'Sorry, ' + name + ' is out of stock.'; },
-    limit_reached: function (name) { return 'You have reached the limit for ' + name + '.'; },
-    not_found: function (name) { return name + ' is no longer available.'; },
-    unauthorized: function () { return 'Please log in again.'; }
-  };
+  var t = goldcoin.t;
+  // Refusals we word ourselves (with the reward's name); others show the server's message.
+  var WORDED = ['insufficient_funds', 'out_of_stock', 'limit_reached', 'not_found', 'unauthorized'];
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -32,20 +28,21 @@
   function redeem(rewardId, name, messageEl, button) {
     var key = pending[rewardId] || (pending[rewardId] = newKey());
     if (button) button.disabled = true;
-    show(messageEl, 'Redeeming ' + name + '...', true);
+    show(messageEl, t('redeem.pending', { name: name }), true);
     return goldcoin.api('POST', '/api/v1/rewards/' + rewardId + '/redeem', undefined, { 'Idempotency-Key': key })
       .then(function (res) {
         if (res.status >= 400 || res.status === 201) delete pending[rewardId];
         if (res.ok) {
           setBalance(res.data.balance);
-          show(messageEl, 'You have successfully redeemed ' + name + '! New balance: ' + res.data.balance + ' coins.', true);
+          show(messageEl, t('redeem.done', { name: name, balance: res.data.balance }), true);
           return;
         }
         var code = res.data && res.data.error;
-        var text = MESSAGES[code] ? MESSAGES[code](name) : ((res.data && res.data.message) || 'Something went wrong.');
+        var text = WORDED.indexOf(code) >= 0 ? t('redeem.' + code, { name: name })
+          : ((res.data && res.data.message) || t('error.generic'));
         show(messageEl, text, false);
       })
-      .catch(function () { show(messageEl, 'Network error; try again (you will not be charged twice).', false); })
+      .catch(function () { show(messageEl, t('redeem.network'), false); })
       .then(function () { if (button) button.disabled = false; });
   }
 
@@ -73,7 +70,7 @@
       // One click spends coins: ask first (data-confirm names the price).
       var question = now.getAttribute('data-confirm');
       if (question && !window.confirm(question)) return;
-      redeem(now.getAttribute('data-redeem-now'), now.textContent.replace(/ - \d+ Coins$/, ''),
+      redeem(now.getAttribute('data-redeem-now'), now.getAttribute('data-name'),
         document.getElementById('redeem-message'), now);
     }
   });
@@ -83,7 +80,7 @@
     submit.addEventListener('click', function () {
       var option = select.options[select.selectedIndex];
       if (!option) return;
-      redeem(option.value, option.textContent.trim().replace(/ - \d+ coins.*$/, ''),
+      redeem(option.value, option.getAttribute('data-name'),
         document.getElementById('redeem-modal-message'), submit);
     });
   }

@@ -56,9 +56,9 @@ def test_the_maximum_is_a_setting_an_admin_edits_and_it_is_validated(app, client
     # Nonsense is refused on the form and nothing is stored.
     for bad in ("lots", "-1", "10000001", "1e3"):
         r = admin.post("/admin/earning_settings/new/", data={"key": "event_max.challenge.won", "value": bad})
-        assert "event_max.challenge.won must be a whole number from 0 to 10000000" in r.get_data(as_text=True), bad
+        assert "event_max.challenge.won is a whole number from 0 to 10000000" in r.get_data(as_text=True), bad
     r = admin.post("/admin/earning_settings/new/", data={"key": "max_multiplier", "value": "NaN"})
-    assert "max_multiplier must be a number from 1 to 100" in r.get_data(as_text=True)
+    assert "max_multiplier is a number from 1 to 100" in r.get_data(as_text=True)
     session.expire_all()
     assert session.scalars(select(EarningSetting.key)).all() == ["event_max.bounty.awarded"]
     assert member_balance(session, "f-1") == 500
