@@ -111,7 +111,7 @@ def save_language(user, language, timezone=None):
 def language_of(session, user_id):
     """The language to write to a member in (a notification, an email): the
     member's saved choice; else this request's when it is the member's own;
-    else the site's default."""
+    else, in a command, the language it runs in; else the site's default."""
     from sqlalchemy import select
 
     from .auth.models import User
@@ -120,6 +120,10 @@ def language_of(session, user_id):
     if saved or not has_app_context():  # outside the app (a script), force_locale changes nothing
         return saved or "en"
     if has_request_context() and getattr(current_user, "is_authenticated", False) and current_user.id == user_id:
+        return current_language()
+    if not has_request_context():
+        # A command: the site's default, or the language it runs in (the demo
+        # created with --locale zh_CN tells its members in Chinese).
         return current_language()
     return current_app.config["GOLDCOIN_DEFAULT_LOCALE"]
 

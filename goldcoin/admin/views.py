@@ -90,7 +90,7 @@ class AccountView(ReadOnlyModelView):
     column_list = ("id", "kind", "code", "user_id", "balance", "created_at")
     column_filters = ("kind", "code", "user_id")
     column_formatters = {"balance": _account_balance}
-    column_descriptions = {"balance": "A member wallet's stored balance; a system account's credits minus debits."}
+    column_descriptions = {"balance": _l("A member wallet's stored balance; a system account's credits minus debits.")}
 
 
 class MemberFilter(BaseSQLAFilter):

@@ -7,59 +7,52 @@ transaction that caused it (a rolled-back award notifies no one).
 The memos quoted here are the ledger's, which name the cause in words
 ("Verified EA: TrendRider v2").
 """
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
-from goldcoin.auth.models import User
+from goldcoin.ledger.memos import memo_text
 
 from .service import notify
+
+
+def _memo(memo):
+    # Worded when the notification is (in the recipient's language), like the text around it.
+    return LazyString(memo_text, memo)
 
 HISTORY_URL = "/history"
 
 
-def _in_language_of(session, user_id):
-    language = session.scalar(select(User.language).where(User.id == user_id))
-    return force_locale(language or "en")
-
-
 def coins_earned(session, user_id, coins, what, url=HISTORY_URL):
-    with _in_language_of(session, user_id):
-        text = _("You earned %(coins)s coins: %(what)s", coins=coins, what=what)
+    text = _l("You earned %(coins)s coins: %(what)s", coins=coins, what=_memo(what))
     return notify(session, user_id, text, url)
 
 
 def award_capped(session, user_id, rule_name, what):
     """An award paid nothing because the member reached today's cap of its rule."""
-    with _in_language_of(session, user_id):
-        text = _("%(what)s paid no coins: you reached today's limit for %(rule)s. It resets at midnight UTC.",
-                 what=what, rule=rule_name)
+    text = _l("%(what)s paid no coins: you reached today's limit for %(rule)s. It resets at midnight UTC.",
+             what=_memo(what), rule=rule_name)
     return notify(session, user_id, text, HISTORY_URL)
 
 
 def coins_adjusted(session, user_id, amount, reason):
-    with _in_language_of(session, user_id):
-        if amount > 0:
-            text = _("An admin gave you %(coins)s coins: %(reason)s", coins=amount, reason=reason)
-        else:
-            text = _("An admin took back %(coins)s coins: %(reason)s", coins=-amount, reason=reason)
+    if amount > 0:
+        text = _l("An admin gave you %(coins)s coins: %(reason)s", coins=amount, reason=reason)
+    else:
+        text = _l("An admin took back %(coins)s coins: %(reason)s", coins=-amount, reason=reason)
     return notify(session, user_id, text, HISTORY_URL)
 
 
 def ea_verified(session, user_id, name, url):
-    with _in_language_of(session, user_id):
-        text = _("Your EA %(name)s was verified and is in the library.", name=name)
+    text = _l("Your EA %(name)s was verified and is in the library.", name=name)
     return notify(session, user_id, text, url)
 
 
 def ea_rejected(session, user_id, name, reason, url):
-    with _in_language_of(session, user_id):
-        text = _("Your EA %(name)s was not verified: %(reason)s", name=name, reason=reason)
+    text = _l("Your EA %(name)s was not verified: %(reason)s", name=name, reason=reason)
     return notify(session, user_id, text, url)
 
 
 def bounty_refunded(session, user_id, coins, title, url):
-    with _in_language_of(session, user_id):
-        text = _("Your bounty on \"%(title)s\" expired with no answer awarded: %(coins)s coins were refunded.",
-                 title=title, coins=coins)
+    text = _l("Your bounty on \"%(title)s\" expired with no answer awarded: %(coins)s coins were refunded.",
+             title=title, coins=coins)
     return notify(session, user_id, text, url)
