@@ -37,28 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("GOLDCOIN_ASYNC_MODE", "threading")
 
 import psycopg  # noqa: E402
+from pgdb import create_database, drop_database, sa_url  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("GOLDCOIN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 HOT_FUNDS = 1_000_000_000  # the hot wallet never runs dry during the timed runs
 WALLET_FUNDS = 1_000_000
 
 
-def create_database():
-    name = f"gc_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
-def drop_database(name):
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def sa_url(url):
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def setup_schema(url, wallets):
@@ -327,7 +315,7 @@ def main():
     args = parser.parse_args()
     n, s = args.workers, args.seconds
 
-    name, url = create_database()
+    name, url = create_database("gc_bench")
     try:
         print(f"setting up {args.wallets} wallets in {name} ...", flush=True)
         hot, others = setup_schema(url, args.wallets)

@@ -45,21 +45,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GOLDCOIN_ASYNC_MODE", "threading")
 
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 import requests  # noqa: E402
 from load_invariants import check_invariants  # noqa: E402
+from pgdb import create_database, drop_database, sa_url  # noqa: E402
 from probes import CpuMeter, WaitSampler, worker_pids  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("GOLDCOIN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("GOLDCOIN_TEST_REDIS", "redis://127.0.0.1:6379/0")
 SECRET = "bench-load-" + "x" * 40
 PASSWORD = "bench-password-1"
 FUNDS = 10_000_000
 
 
-def sa_url(url):
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def free_port():
@@ -78,16 +75,6 @@ def pct(samples, p):
 # --- setup --------------------------------------------------------------------
 
 
-def create_database():
-    name = f"gc_load_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(name):
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def app_for(url, prefix):
@@ -339,7 +326,7 @@ def main():
     (ROOT / "instance").mkdir(exist_ok=True)
 
     prefix = f"gcload:{uuid.uuid4().hex[:8]}:"
-    name, url = create_database()
+    name, url = create_database("gc_load")
     servers = []
     try:
         token, names, reward_id = setup(url, prefix, max(args.redeemers, 1), args.stock)
