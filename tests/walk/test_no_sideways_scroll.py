@@ -18,7 +18,7 @@ WHO = [("alice", "alice-demo-pass", MEMBER_PAGES), ("carol", "carol-demo-pass", 
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_no_page_is_wider_than_the_window(demo_server, width):
+def test_no_page_is_wider_than_the_window(demo_server, width, tmp_path):
     wide = []
     with chromium_context() as context:
         for username, password, pages in WHO:
@@ -35,7 +35,7 @@ def test_no_page_is_wider_than_the_window(demo_server, width):
                 scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
                 if scroll > inner:
                     wide.append((username, path, scroll))
-                    page.screenshot(path=f"/tmp/walk-wide-{width}-{username}-{path.strip('/').replace('/', '_')}.png",
+                    page.screenshot(path=tmp_path / f"walk-wide-{width}-{username}-{path.strip('/').replace('/', '_')}.png",
                                     full_page=True)
             # Logging out ends the session for the next role.
             context.clear_cookies()

@@ -21,7 +21,7 @@ def test_the_bonus_hint_lists_the_configured_tiers(app, make_user, make_api):
 
 
 @pytest.mark.parametrize("typed, says", [("10.5", "Coins are whole"), ("3", "A custom amount is")])
-def test_a_custom_amount_that_is_not_whole_is_refused_with_a_message(demo_server, typed, says):
+def test_a_custom_amount_that_is_not_whole_is_refused_with_a_message(demo_server, typed, says, tmp_path):
     with chromium_page() as page:
         page.goto(demo_server + "/login")
         log_in(page, "dave", "dave-demo-pass")
@@ -35,4 +35,4 @@ def test_a_custom_amount_that_is_not_whole_is_refused_with_a_message(demo_server
         assert says in page.text_content("#confirmationMessage")
         # The click handler would have sent the order before showing any message.
         assert not [u for u in posted if "/recharge/orders" in u] and page.url == demo_server + "/recharge"
-        page.screenshot(path=f"/tmp/walk-recharge-{typed}.png")
+        page.screenshot(path=tmp_path / f"walk-recharge-{typed}.png")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from tests.support.browser import chromium_page, log_in
 
 
-def test_an_underpayment_shows_live_and_the_failed_page_names_the_part_received(demo_server):
+def test_an_underpayment_shows_live_and_the_failed_page_names_the_part_received(demo_server, tmp_path):
     with chromium_page() as page:
         page.goto(demo_server + "/login?next=/recharge")
         log_in(page, "bob", "bob-demo-pass")
@@ -28,11 +28,11 @@ def test_an_underpayment_shows_live_and_the_failed_page_names_the_part_received(
         received = page.locator("#received-amount").inner_text()
         owed = page.locator("#owed-amount").inner_text()
         assert float(received) > 0 and abs(float(received) + float(owed) - float(due)) < 1e-9
-        page.screenshot(path="/tmp/walk-underpaid.png")
+        page.screenshot(path=tmp_path / "walk-underpaid.png")
 
         r = requests.post(checkout + "/timeout", allow_redirects=False, timeout=10)
         expect(page.locator("#failure-reason")).to_be_visible(timeout=20_000)
         part = page.locator("#part-received").inner_text()
         assert f"We received {received} LTCT" in part and "not lost" in part and "No coins were credited" in \
             page.locator("#failure-reason").inner_text()
-        page.screenshot(path="/tmp/walk-failed.png")
+        page.screenshot(path=tmp_path / "walk-failed.png")
