@@ -67,7 +67,8 @@ def dispatch(name, payload):
             log.exception("after-commit subscriber %s for %s failed", fn.__name__, name)
 
 
-def _within(transaction, ancestor):
+def within_transaction(transaction, ancestor):
+    """Whether `transaction` is `ancestor` or nested inside it (a savepoint of it)."""
     while transaction is not None:
         if transaction is ancestor:
             return True
@@ -79,7 +80,7 @@ def _within(transaction, ancestor):
 def _discard_rolled_back(session, previous_transaction):
     pending = session.info.get(_KEY)
     if pending:
-        session.info[_KEY] = [e for e in pending if not _within(e[0], previous_transaction)]
+        session.info[_KEY] = [e for e in pending if not within_transaction(e[0], previous_transaction)]
 
 
 class _Worker:

@@ -15,6 +15,8 @@ import time
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
+from goldcoin.aftercommit import within_transaction
+
 log = logging.getLogger(__name__)
 
 _KEY = "goldcoin.staged_files"
@@ -50,14 +52,6 @@ def _sweep(staging):
             pass  # another process swept or moved it
 
 
-def _within(transaction, ancestor):
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
 def _delete(path):
     try:
         os.unlink(path)
@@ -72,7 +66,7 @@ def _discard_rolled_back(session, previous_transaction):
         return
     keep = []
     for entry in staged:
-        if _within(entry[0], previous_transaction):
+        if within_transaction(entry[0], previous_transaction):
             _delete(entry[1])
         else:
             keep.append(entry)
