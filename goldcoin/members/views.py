@@ -1,4 +1,4 @@
-"""Member pages: home, profiles, history; and register, log in, log out.
+"""Member pages: home, profiles, history, the VIP section; and register, log in, log out.
 Each view: call a domain function, render. The JSON twins live in `api`."""
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ from goldcoin.security import log_in_member, log_out_member
 
 from .history import balance_series, history_csv, member_lines
 from .service import member_summary
+from .vip import vip_section
 
 bp = Blueprint("web", __name__)
 auth_bp = Blueprint("auth", __name__)
@@ -86,6 +87,16 @@ def history_export():
         headers={"Content-Disposition": f"attachment; filename=goldcoin-history-{current_user.username}.csv"},
     )
 
+
+
+@bp.get("/vip")
+@login_required
+def vip_page():
+    section = vip_section(db.session, current_user.id)
+    if not section.member:
+        # What VIP gives and how to join, with the 403 that says it is closed.
+        return render_template("store/vip_refused.html", section=section), 403
+    return render_template("store/vip.html", section=section)
 
 # ------------------------------------------------------------------ sign up, log in, log out
 

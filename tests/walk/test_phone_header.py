@@ -17,8 +17,9 @@ MEASURE = """() => {
     const hit = document.elementFromPoint(b.x + b.w / 2, b.y + b.h / 2);
     return {text: a.textContent.trim(), box: b, on_top: !!hit && (hit === a || a.contains(hit))};
   });
-  const others = [...document.querySelectorAll('.site-header .lang-switch button, .site-header .account > *, .site-header .brand')]
-    .filter(visible).map((el) => ({text: el.textContent.trim(), box: box(el)}));
+  const around = '.site-header .lang-switch button, .site-header .account > *, .site-header .brand';
+  const others = [...document.querySelectorAll(around)].filter(visible)
+    .map((el) => ({text: el.textContent.trim(), box: box(el)}));
   return {links, others, inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
           nav_scroll: nav.scrollWidth, nav_client: nav.clientWidth};
 }"""
