@@ -19,6 +19,7 @@ from goldcoin.auth.models import User
 from goldcoin.community.models import Post, Thread
 from goldcoin.store import entitlements
 from goldcoin.store.models import CONTENT_ACCESS, GROUP, Reward
+from goldcoin.store.service import first_active_reward
 
 LATEST_POSTS = 10
 EXCERPT = 160
@@ -34,17 +35,6 @@ class VipSection:
     premium_reward: Reward | None
     members: list  # [(User, Marks)], by name
     latest_posts: list  # [(Post, excerpt)] by VIP members, newest first, not removed
-
-
-def _first_active(session, *where):
-    return session.scalar(
-        select(Reward).where(Reward.active.is_(True), *where).order_by(Reward.sort_order, Reward.id).limit(1)
-    )
-
-
-def vip_join_reward(session):
-    """The reward a member redeems to join (or extend) the VIP group, if one is on sale."""
-    return _first_active(session, Reward.kind == GROUP, Reward.code == entitlements.VIP)
 
 
 def excerpt(text, length=EXCERPT):
@@ -77,10 +67,10 @@ def vip_section(session, user_id, now=None):
     return VipSection(
         member=member,
         expires_at=expires if member else None,
-        join_reward=vip_join_reward(session),
+        join_reward=first_active_reward(session, GROUP, entitlements.VIP),
         premium=premium,
         premium_expires_at=premium_expires if premium else None,
-        premium_reward=_first_active(session, Reward.kind == CONTENT_ACCESS),
+        premium_reward=first_active_reward(session, CONTENT_ACCESS),
         members=people,
         latest_posts=posts,
     )

@@ -8,7 +8,11 @@ from sqlalchemy import select
 
 from goldcoin.core.transaction import keep_changes_on_error
 from goldcoin.extensions import db
+from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.security import csrf_exempt
+from goldcoin.store.entitlements import has_content_access
+from goldcoin.store.models import CONTENT_ACCESS
+from goldcoin.store.service import first_active_reward
 
 from .currencies import offered_currencies
 from .ipn import handle_notification
@@ -92,7 +96,14 @@ def order_page(order_id):
     order = owned_order(db.session, order_id, current_user)
     data = order_json(order)
     if order.status == COMPLETED:
-        return render_template("payments/confirmation.html", order=order, data=data)
+        # Where the coins go next: the premium EAs if the member already has
+        # Premium EA Access, else that reward in the store (with the balance).
+        return render_template(
+            "payments/confirmation.html", order=order, data=data,
+            balance=int(balance_of(db.session, wallet_id(db.session, order.user_id))),
+            premium=has_content_access(db.session, order.user_id),
+            premium_reward=first_active_reward(db.session, CONTENT_ACCESS),
+        )
     return render_template(
         "payments/checkout.html",
         order=order,
