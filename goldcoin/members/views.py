@@ -20,7 +20,7 @@ from goldcoin.ledger import history, wallet_id
 from goldcoin.security import log_in_member, log_out_member
 
 from .history import balance_series, history_csv, member_lines
-from .service import member_summary
+from .service import inviter_of, member_summary
 from .vip import vip_section
 
 bp = Blueprint("web", __name__)
@@ -117,6 +117,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.profile"))
     error = None
+    # A referral link is /register?ref=<code>; the form carries the code on.
+    code = (request.form.get("referral_code") or request.args.get("ref") or "").strip()
     if request.method == "POST":
         try:
             user = register_member(
@@ -128,11 +130,13 @@ def register():
         except AuthError as exc:
             error = str(exc)  # shown beside the form; the 400 rolls the request back
         else:
-            record_referral(db.session, user.id, request.form.get("referral_code") or request.args.get("ref"))
+            record_referral(db.session, user.id, code)  # an unknown code is ignored: sign-up never fails on it
             log_in_member(user)
             flash(_("Welcome to Gold Coin, %(username)s!", username=user.username), "success")
             return redirect(url_for("web.profile"))
-    return render_template("auth/register.html", error=error, form=request.form), 400 if error else 200
+    return render_template(
+        "auth/register.html", error=error, form=request.form, referral_code=code[:64], inviter=inviter_of(db.session, code)
+    ), 400 if error else 200
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
