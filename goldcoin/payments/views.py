@@ -17,7 +17,7 @@ from goldcoin.store.service import first_active_reward
 from .currencies import offered_currencies
 from .ipn import handle_notification
 from .models import COMPLETED, RechargeOrder
-from .orders import order_json, owned_order
+from .orders import failure_text, order_json, owned_order
 from .pricing import active_packages, bonus_hint, package_json
 from .providers import REGISTRY, Incoming, is_registered, notify_path, provider_named
 from .settings import public_url
@@ -109,5 +109,6 @@ def order_page(order_id):
         order=order,
         data=data,
         qr=qr_svg(order.address) if order.address else None,
+        failure=failure_text(order),
         simulator=current_app.config.get("GOLDCOIN_PAYMENT_SIMULATOR"),
     )
