@@ -148,9 +148,9 @@ def login():
     if request.method == "POST":
         user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
         if user is None:
-            error = "Wrong username or password."
+            error = _("Wrong username or password.")
         elif not user.is_active:
-            error = "This account is banned."
+            error = _("This account is banned.")
         else:
             log_in_member(user, remember=bool(request.form.get("remember")))
             remember_device(user.username)

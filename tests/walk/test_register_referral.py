@@ -69,3 +69,14 @@ def test_an_unknown_code_gets_a_note_and_sign_up_still_works(app, session, make_
     other = app.test_client()
     html = _sign_up(other, "/register?ref=nosuchcode", "stranger").get_data(as_text=True)  # name taken
     assert 'id="unknown-invite"' in html
+
+
+def test_the_login_page_refuses_in_the_visitors_language(app, make_user):
+    """Beside the register page: its refusal was English on a Chinese page."""
+    make_user("alice")
+    client = app.test_client()
+    page = client.get("/login", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = client.post("/login", data={"csrf_token": csrf, "username": "alice", "password": "wrong-password"},
+                    headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 401 and "用户名或密码错误。" in r.get_data(as_text=True)
