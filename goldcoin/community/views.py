@@ -222,7 +222,8 @@ def challenge_detail(challenge_id):
             .limit(30)
         ).all()
         my_eas = db.session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.author_id == current_user.id)).all()
-    return render_template("community/challenge.html", challenge=ch, entries=entries, my_posts=my_posts, my_eas=my_eas)
+    return render_template("community/challenge.html", challenge=ch, entries=entries, my_posts=my_posts, my_eas=my_eas,
+                           entered_with=challenges.entered_with(db.session, entries))
 
 
 @bp.post("/challenges/<int:challenge_id>/enter")
