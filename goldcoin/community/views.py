@@ -29,7 +29,7 @@ from .models import (
     Thread,
     Vote,
 )
-from .permissions import may_post_commercial, may_start_bounty
+from .permissions import commercial_posting_offer, may_post_commercial, may_start_bounty
 
 bp = Blueprint("community", __name__, url_prefix="/community")
 
@@ -77,7 +77,16 @@ def section(slug):
         abort(404)
     threads = db.session.scalars(select(Thread).where(Thread.section_id == sec.id).order_by(Thread.id.desc()).limit(100)).all()
     can_post = current_user.is_authenticated and (not sec.is_commercial or may_post_commercial(db.session, current_user))
-    return render_template("community/section.html", section=sec, threads=threads, can_post=can_post)
+    return render_template("community/section.html", section=sec, threads=threads, can_post=can_post,
+                           posting_offer=_posting_offer(sec, can_post))
+
+
+def _posting_offer(sec, can_post):
+    """For a member locked out of a commercial section: the store item that
+    lets them in (None also when the store sells none)."""
+    if can_post or not sec.is_commercial or not current_user.is_authenticated:
+        return None
+    return commercial_posting_offer(db.session)
 
 
 @bp.post("/s/<slug>/threads")
@@ -103,6 +112,8 @@ def thread(thread_id):
         mine = set(db.session.scalars(select(Vote.post_id).join(Post, Post.id == Vote.post_id)
                                       .where(Post.thread_id == th.id, Vote.user_id == current_user.id)))
     bounty = db.session.scalar(select(Bounty).where(Bounty.thread_id == th.id))
+    can_reply = current_user.is_authenticated and (
+        not th.section.is_commercial or may_post_commercial(db.session, current_user))
     return render_template(
         "community/thread.html", thread=th, posts=posts, votes=votes, mine=mine, bounty=bounty,
         marks=marks_of(db.session, [p.author_id for p in posts]),
@@ -110,8 +121,7 @@ def thread(thread_id):
         vote_rules={"hours": get_int(db.session, "vote_min_account_age_hours"),
                     "activity": get_bool(db.session, "vote_requires_activity")},
         first_id=posts[0].id if posts else None,
-        can_reply=current_user.is_authenticated
-        and (not th.section.is_commercial or may_post_commercial(db.session, current_user)),
+        can_reply=can_reply, posting_offer=_posting_offer(th.section, can_reply),
         can_bounty=current_user.is_authenticated and may_start_bounty(db.session, current_user),
     )
 

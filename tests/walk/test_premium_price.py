@@ -41,7 +41,7 @@ def test_the_price_label_says_what_a_member_pays(forum, session, make_user, make
     said = dict(re.findall(r'<tr data-ea-id="(\d+)">.*?<td class="num">([^<]*)</td></tr>', library, re.S))
     assert {labels[int(i)]: label for i, label in said.items()} == {
         (10, True): "10 coins", (1, False): "1 coin", (0, True): "Free with Premium EA Access", (0, False): "Free"}
-    for ea_id, (price, premium) in labels.items():
+    for ea_id in labels:
         page = reader.get(f"/community/eas/{ea_id}").get_data(as_text=True)
         shown = re.search(r'<p class="ea-price">([^<]*)</p>', page).group(1)
         assert shown == said[str(ea_id)]
