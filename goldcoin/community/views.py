@@ -19,6 +19,7 @@ from goldcoin.store.entitlements import marks_of
 
 from . import bounties, challenges, service
 from .errors import CommunityError
+from .invites import invite_terms
 from .models import (
     Bounty,
     Challenge,
@@ -256,4 +257,5 @@ def referral():
     code = referral_code_for(db.session, current_user.id)
     referred = db.session.scalar(select(func.count(Referral.id)).where(Referral.referrer_id == current_user.id))
     link = current_app.config["GOLDCOIN_PUBLIC_URL"].rstrip("/") + url_for("auth.register", ref=code)
-    return render_template("community/referral.html", code=code, link=link, referred=referred)
+    return render_template("community/referral.html", code=code, link=link, referred=referred,
+                           terms=invite_terms(db.session))
