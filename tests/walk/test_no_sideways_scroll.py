@@ -6,6 +6,7 @@ from tests.support.browser import chromium_context, log_in
 
 MEMBER_PAGES = ["/", "/profile", "/history", "/u/bob", "/leaderboard", "/community/", "/community/s/general",
                 "/community/t/1", "/community/eas", "/community/eas/1", "/community/eas/new", "/community/challenges",
+                "/community/challenges/1", "/community/s/commercial", "/community/t/9",
                 "/community/referral", "/store", "/store/redeem", "/vip", "/recharge", "/recharge/orders",
                 "/notifications"]
 MODERATOR_PAGES = ["/community/eas/queue", "/community/t/1", "/admin/", "/admin/titles/", "/admin/ea_queue/"]
