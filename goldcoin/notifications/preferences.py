@@ -56,14 +56,15 @@ def save_email_choices(session, user_id, kinds_on):
                                                set_={"enabled": stmt.excluded.enabled}))
 
 
-def email_address_if_wanted(session, user_id, kind):
-    """The member's address when they want `kind` by email, else None (one statement)."""
+def recipient(session, user_id, kind):
+    """(the member's saved language, their address when they want `kind` by
+    email else None): one statement, since every award's notice asks."""
     row = session.execute(
-        select(User.email, EmailPreference.enabled)
-        .outerjoin(EmailPreference, (EmailPreference.user_id == User.id) & (EmailPreference.kind == kind))
+        select(User.language, User.email, EmailPreference.enabled)
+        .outerjoin(EmailPreference, (EmailPreference.user_id == User.id) & (EmailPreference.kind == (kind or "")))
         .where(User.id == user_id)
     ).first()
-    if row is None or not row.email:
-        return None
-    wanted = KINDS[kind][1] if row.enabled is None else row.enabled
-    return row.email if wanted else None
+    if row is None:
+        return None, None
+    wanted = kind in KINDS and (KINDS[kind][1] if row.enabled is None else row.enabled)
+    return row.language, (row.email or None) if wanted else None

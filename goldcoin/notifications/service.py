@@ -3,16 +3,17 @@
 Both leave the process only after commit (goldcoin.aftercommit): a rolled-back
 order never mails anyone.
 """
+from flask import has_app_context
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from goldcoin.aftercommit import queue_event
-from goldcoin.i18n import language_of
+from goldcoin.i18n import language_for
 from goldcoin.ledger.models import utcnow
 
 from .compose import compose
 from .models import Notification, OutboxEmail
-from .preferences import PAYMENTS, email_address_if_wanted
+from .preferences import PAYMENTS, recipient
 
 
 def notify(session, user_id, text, url=None, email_subject=None, email_body=None, kind=None):
@@ -27,8 +28,10 @@ def notify(session, user_id, text, url=None, email_subject=None, email_body=None
     member's language (goldcoin.i18n.language_of), and stored so."""
     if kind is None and email_subject:
         kind = PAYMENTS
-    to = email_address_if_wanted(session, user_id, kind) if kind else None
-    with force_locale(language_of(session, user_id)):
+    saved_language, to = recipient(session, user_id, kind)
+    if not has_app_context():
+        to = None  # a script on a bare session: no templates or public URL to write an email with
+    with force_locale(language_for(user_id, saved_language)):
         text, email_subject, email_body = (None if t is None else str(t) for t in (text, email_subject, email_body))
         mail = compose(text, url, email_subject, email_body) if to else None
     note = Notification(user_id=user_id, text=text[:500], url=url)
