@@ -31,11 +31,11 @@ def mailbox():
     controller.stop()
 
 
-def _notice(app, fn, *args):
+def _notice(app, fn, *args, **kwargs):
     with app.app_context():
         from goldcoin.extensions import db
 
-        fn(db.session, *args)
+        fn(db.session, *args, **kwargs)
         db.session.commit()
 
 
@@ -74,16 +74,27 @@ def test_occasions_follow_their_own_kind_and_orders_are_payments(app, session, m
     carol = make_user("carol")
     api = make_api("carol")
     assert _save(api, "payments").status_code == 302  # everything else off
-    _notice(app, notices.coins_earned, carol.id, 50, "Verified EA: TrendRider")  # eas: off now
-    _notice(app, notices.coins_earned, carol.id, 30, "Challenge prize: March")  # challenges: off now
+    _notice(app, notices.coins_earned, carol.id, 50, "Verified EA: TrendRider", rule="ea_verified")  # eas: off
+    _notice(app, notices.coins_earned, carol.id, 30, "Challenge prize: March", rule="challenge")  # challenges: off
     assert outbox(session) == []
-    # The orders write their own email and name no kind: they are payments.
-    _notice(app, notify, carol.id, "Recharge successful", "/recharge/orders/7", "Gold Coin: recharge #7", "Paid.")
+    # The orders write their own email and are payments.
+    _notice(app, notify, carol.id, "Recharge successful", "/recharge/orders/7", "Gold Coin: recharge #7", "Paid.",
+            kind="payments")
     [mail] = outbox(session)
     assert mail.subject == "Gold Coin: recharge #7"
     assert _save(api).status_code == 302  # nothing by email at all
-    _notice(app, notify, carol.id, "Recharge successful", "/recharge/orders/8", "Gold Coin: recharge #8", "Paid.")
+    _notice(app, notify, carol.id, "Recharge successful", "/recharge/orders/8", "Gold Coin: recharge #8", "Paid.",
+            kind="payments")
     assert len(outbox(session)) == 1
+
+    # The kind follows the rule that paid, not the words: EA reviews and
+    # challenge prizes on, routine earnings off.
+    assert _save(api, "eas", "challenges").status_code == 302
+    _notice(app, notices.coins_earned, carol.id, 50, "Verified EA: TrendRider", rule="ea_verified")
+    _notice(app, notices.coins_earned, carol.id, 30, "Challenge prize: March", rule="challenge")
+    _notice(app, notices.coins_earned, carol.id, 5, "Quality post: Grid settings", rule="post_quality")
+    _notice(app, notices.award_capped, carol.id, "Answer accepted", "Solution", rule="solution")
+    assert [m.body.count("TrendRider") > 0 or "March" in m.body for m in outbox(session)[1:]] == [True, True]
 
 
 def test_the_settings_page_shows_saves_and_refuses(app, make_user, make_api):

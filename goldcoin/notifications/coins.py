@@ -22,28 +22,23 @@ def _memo(memo):
     return LazyString(memo_text, memo)
 
 HISTORY_URL = "/history"
-# Which email preference an award falls under, by its ledger memo (the memos
-# the code writes, goldcoin.ledger.memos): an EA verified, a bounty won and a
-# challenge prize are occasions with their own kind, paid or capped; any
-# other award is routine (EARNED when paid, CAPPED when a limit ate it).
-_OCCASIONS = (("Verified EA", EAS), ("Bounty won: ", BOUNTIES), ("Bounty (forum)", BOUNTIES),
-              ("Challenge prize", CHALLENGES))
+# Which email preference an award falls under, by the earning rule that paid
+# it: an EA verified, a bounty won and a challenge prize have their own kind;
+# any other award is routine (EARNED when paid, CAPPED when a limit ate it).
+_RULE_KINDS = {"ea_verified": EAS, "bounty": BOUNTIES, "challenge": CHALLENGES}
 
 
-def _kind_of_award(memo, routine):
-    return next((kind for prefix, kind in _OCCASIONS if (memo or "").startswith(prefix)), routine)
-
-
-def coins_earned(session, user_id, coins, what, url=HISTORY_URL):
+def coins_earned(session, user_id, coins, what, url=HISTORY_URL, rule=None):
+    """`rule`: the code of the earning rule (or occasion) that paid."""
     text = _l("You earned %(coins)s coins: %(what)s", coins=coins, what=_memo(what))
-    return notify(session, user_id, text, url, kind=_kind_of_award(what, EARNED))
+    return notify(session, user_id, text, url, kind=_RULE_KINDS.get(rule, EARNED))
 
 
-def award_capped(session, user_id, rule_name, what):
+def award_capped(session, user_id, rule_name, what, rule=None):
     """An award paid nothing because the member reached today's cap of its rule."""
     text = _l("%(what)s paid no coins: you reached today's limit for %(rule)s. It resets at midnight UTC.",
              what=_memo(what), rule=rule_name)
-    return notify(session, user_id, text, HISTORY_URL, kind=_kind_of_award(what, CAPPED))
+    return notify(session, user_id, text, HISTORY_URL, kind=_RULE_KINDS.get(rule, CAPPED))
 
 
 def coins_adjusted(session, user_id, amount, reason):
