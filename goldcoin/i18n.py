@@ -116,7 +116,13 @@ def language_of(session, user_id):
 
     from .auth.models import User
 
-    saved = supported(session.scalar(select(User.language).where(User.id == user_id)))
+    return language_for(user_id, session.scalar(select(User.language).where(User.id == user_id)))
+
+
+def language_for(user_id, saved_language):
+    """language_of, given the member's saved language (`users.language`), which
+    a caller read with whatever else it needed in the same statement."""
+    saved = supported(saved_language)
     if saved or not has_app_context():  # outside the app (a script), force_locale changes nothing
         return saved or "en"
     if has_request_context() and getattr(current_user, "is_authenticated", False) and current_user.id == user_id:

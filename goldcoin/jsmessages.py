@@ -26,6 +26,9 @@ MESSAGES = {
     "recharge.whole": _l("Coins are whole: enter a whole number, e.g. %(example)s."),
     "recharge.range": _l("A custom amount is %(low)s to %(high)s coins."),
     "checkout.copied": _l("Copied"),
+    # referral.js: the invite page's copy button
+    "referral.copied": _l("Link copied."),
+    "referral.copy_by_hand": _l("Could not copy: the link is selected, copy it with Ctrl+C (or long-press on a phone)."),
     # live.js: live updates
     "rank.this_month": _l("#%(rank)s this month"),
     "rank.none": _l("not ranked this month"),

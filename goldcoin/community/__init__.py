@@ -6,7 +6,10 @@ def init_app(app):
     from goldcoin.core.cli import add_commands
     from goldcoin.extensions import db
 
-    from . import api  # noqa: F401 - adds /api/v1/reports/parse and /api/v1/eas/<id>
+    from . import (
+        api,  # noqa: F401 - adds /api/v1/reports/parse and /api/v1/eas/<id>
+        ea_views,  # noqa: F401 - the EA library's pages, on the community blueprint
+    )
     from .admin import register_admin
     from .cli import resolve_bounties
     from .views import bp

@@ -76,7 +76,7 @@ def _pay_winner(session, bounty, post, actor_id=None):
     )
     if not posting.replayed:
         notices.coins_earned(session, post.author_id, bounty.amount, f"Bounty won: {bounty.thread.title[:80]}",
-                             f"/community/t/{bounty.thread_id}")
+                             f"/community/t/{bounty.thread_id}", rule="bounty")
     from goldcoin.earning.referrals import on_contribution
 
     on_contribution(session, post.author_id)

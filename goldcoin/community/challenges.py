@@ -36,6 +36,15 @@ def enter_challenge(session, user, challenge, *, post_id=None, ea_id=None, note=
     return entry
 
 
+def entered_with(session, entries):
+    """entry id -> (its Post or None, its ExpertAdvisor or None), read in two queries."""
+    post_ids = {e.post_id for e in entries if e.post_id}
+    ea_ids = {e.ea_id for e in entries if e.ea_id}
+    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_(post_ids)))} if post_ids else {}
+    eas = {ea.id: ea for ea in session.scalars(select(ExpertAdvisor).where(ExpertAdvisor.id.in_(ea_ids)))} if ea_ids else {}
+    return {e.id: (posts.get(e.post_id), eas.get(e.ea_id)) for e in entries}
+
+
 def set_prize(session, entry, prize):
     if isinstance(prize, bool) or not isinstance(prize, int) or prize < 0:
         raise CommunityError(_("A prize is a whole number of coins."))

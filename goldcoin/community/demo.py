@@ -13,7 +13,7 @@ from goldcoin.auth.service import register_member
 from goldcoin.earning.service import ensure_default_rules
 from goldcoin.ledger.models import utcnow
 
-from . import eas, service
+from . import challenges, eas, service
 from .models import Challenge, Section
 
 # Lazy: `flask goldcoin demo --locale zh_CN` writes the demo's content in Chinese.
@@ -27,7 +27,8 @@ SECTIONS = [
 
 def create_community_demo(session, config=None):
     """Sections, a quality post with five upvotes, two EAs (one verified), a
-    question with an accepted answer, and an open challenge."""
+    question with an accepted answer, an open challenge with an entry, and a
+    commercial thread."""
     if session.scalar(select(Section.id)):
         return False
     ensure_default_rules(session)
@@ -74,7 +75,13 @@ def create_community_demo(session, config=None):
     service.accept_answer(session, users["dave"], question, answer)
 
     now = utcnow()
-    session.add(Challenge(title=_("Best low-drawdown EA of the month"), rules=_("Max drawdown under 10%, 6 months tested."),
-                          prize_pool=300, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=29)))
+    challenge = Challenge(title=_("Best low-drawdown EA of the month"), rules=_("Max drawdown under 10%, 6 months tested."),
+                          prize_pool=300, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=29))
+    session.add(challenge)
     session.flush()
+    # An entry that links to its EA, and a commercial thread members without
+    # the privilege can read (and are told how to reply to).
+    challenges.enter_challenge(session, users["alice"], challenge, ea_id=ea.id, note=_("Tested over a full year."))
+    service.create_thread(session, users["carol"], sections["commercial"], _("How to post an offer here"),
+                          _("State the price, what is included and how buyers reach you. One thread per offer."))
     return True

@@ -18,11 +18,11 @@ from goldcoin.notifications import coins as notices
 from goldcoin.store.purchases import buy_item
 
 from . import performance
-from .models import REJECTED, VERIFIED, ExpertAdvisor, PaidReport
+from .models import PENDING, REJECTED, VERIFIED, ExpertAdvisor, PaidReport
 from .permissions import ea_item_key
 from .service import CommunityError
 from .status import EA_REVIEW
-from .uploads import stage_file
+from .uploads import delete_after_commit, stage_file
 
 EA_EXTENSIONS = (".ex4", ".ex5", ".mq4", ".mq5", ".zip")
 # Compiled EAs and MQL sources have no registered media type of their own.
@@ -87,7 +87,8 @@ def file_path(upload_folder, stored_name):
     return os.path.join(upload_folder, "eas", stored_name)
 
 
-def _typed_figures(ea, *, symbol, timeframe, period, net_profit, profit_factor, max_drawdown_pct, trades, win_rate):
+def _typed_figures(ea, *, symbol=None, timeframe=None, period=None, net_profit=None, profit_factor=None,
+                   max_drawdown_pct=None, trades=None, win_rate=None):
     """The figures the author typed: only for an EA without a readable report."""
     timeframe = (timeframe or "").strip().upper()
     if timeframe not in TIMEFRAMES:
@@ -130,31 +131,9 @@ def _report_figures(ea, report, timeframe):
     ea.win_rate = _listed(report.win_rate_pct, Decimal("100"))
 
 
-def upload_ea(session, user, upload_folder, *, name, description, file_name, file_data, symbol=None,
-              timeframe=None, period=None, net_profit=None, profit_factor=None, max_drawdown_pct=None, trades=None,
-              win_rate=None, price_coins=0, is_premium=False, report_name=None, report_data=None):
-    """Store an uploaded EA (pending verification). `file_data` is bytes.
-
-    A report (`report_data`) is read here: when the reader can read it, its
-    figures, curve, checks and fingerprint are the EA's and typed figures are
-    ignored. Without a readable report the typed figures are required: an EA
-    may still be shared with a screenshot or a PDF, but its figures then rest
-    on the author's word and verifying it needs a moderator's override."""
-    limit = get_int(session, "ea_max_upload_bytes")
-    ext = _ext(file_name, EA_EXTENSIONS, _l("The EA file"))
-    if not file_data:
-        raise CommunityError(_("The EA file is empty."))
-    if len(file_data) > limit or (report_data and len(report_data) > limit):
-        raise CommunityError(_("Files may be at most %(value)s KiB.", value=limit // 1024), "payload_too_large")
-    ea = ExpertAdvisor(
-        author_id=user.id,
-        name=_text(name, _l("Name"), 120),
-        description=_text(description, _l("Description"), 5000, required=False),
-        original_name=os.path.basename(file_name)[:200],
-        price_coins=_int(price_coins or 0, _l("Price")),
-        is_premium=bool(is_premium),
-        file_name="",
-    )
+def _proof_of(session, ea, upload_folder, report_name, report_data, timeframe, typed_figures):
+    """The EA's figures and a new EAPerformance (not yet added) from an
+    attached report, or from the typed figures when it cannot be read."""
     perf = report = None
     if report_data:
         report_ext = _ext(report_name, REPORT_EXTENSIONS, _l("The report file"))
@@ -163,9 +142,7 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
         _report_figures(ea, report, timeframe)
     else:
         try:
-            _typed_figures(ea, symbol=symbol, timeframe=timeframe, period=period, net_profit=net_profit,
-                           profit_factor=profit_factor, max_drawdown_pct=max_drawdown_pct, trades=trades,
-                           win_rate=win_rate)
+            _typed_figures(ea, timeframe=timeframe, **typed_figures)
         except CommunityError as exc:
             if perf is None:
                 raise
@@ -176,12 +153,110 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
     if report_data:
         ea.report_original_name = os.path.basename(report_name)[:200]
         ea.report_file_name = _save(session, upload_folder, report_data, report_ext)
+    return perf
+
+
+def _check_sizes(session, file_data, report_data):
+    limit = get_int(session, "ea_max_upload_bytes")
+    if (file_data and len(file_data) > limit) or (report_data and len(report_data) > limit):
+        raise CommunityError(_("Files may be at most %(value)s KiB.", value=limit // 1024), "payload_too_large")
+
+
+def upload_ea(session, user, upload_folder, *, name, description, file_name, file_data, symbol=None,
+              timeframe=None, period=None, net_profit=None, profit_factor=None, max_drawdown_pct=None, trades=None,
+              win_rate=None, price_coins=0, is_premium=False, report_name=None, report_data=None):
+    """Store an uploaded EA (pending verification). `file_data` is bytes.
+
+    A report (`report_data`) is read here: when the reader can read it, its
+    figures, curve, checks and fingerprint are the EA's and typed figures are
+    ignored. Without a readable report the typed figures are required: an EA
+    may still be shared with a screenshot or a PDF, but its figures then rest
+    on the author's word and verifying it needs a moderator's override."""
+    ext = _ext(file_name, EA_EXTENSIONS, _l("The EA file"))
+    if not file_data:
+        raise CommunityError(_("The EA file is empty."))
+    _check_sizes(session, file_data, report_data)
+    ea = ExpertAdvisor(
+        author_id=user.id,
+        name=_text(name, _l("Name"), 120),
+        description=_text(description, _l("Description"), 5000, required=False),
+        original_name=os.path.basename(file_name)[:200],
+        price_coins=_int(price_coins or 0, _l("Price")),
+        is_premium=bool(is_premium),
+        file_name="",
+    )
+    perf = _proof_of(session, ea, upload_folder, report_name, report_data, timeframe, dict(
+        symbol=symbol, period=period, net_profit=net_profit, profit_factor=profit_factor,
+        max_drawdown_pct=max_drawdown_pct, trades=trades, win_rate=win_rate))
     ea.file_name = _save(session, upload_folder, file_data, ext)
     session.add(ea)
     session.flush()
     perf.ea_id = ea.id
     session.add(perf)
     session.flush()
+    return ea
+
+
+def may_resubmit(user, ea):
+    """Only the author, only a rejected EA. A pending EA may be on a
+    moderator's screen (what they verify must be what they looked at); a
+    verified one was paid for and may have buyers."""
+    return bool(user and user.is_authenticated and user.id == ea.author_id and ea.status == REJECTED)
+
+
+def resubmit_ea(session, user, ea, upload_folder, *, name, description, file_name=None, file_data=None,
+                timeframe=None, price_coins=0, is_premium=False, report_name=None, report_data=None, **typed):
+    """The author edits their rejected EA and sends it back to the moderators'
+    queue (pending); `typed` are upload_ea's typed figures.
+
+    A new file or report replaces the old one (deleted once the edit
+    commits); without one, the current one stays, and with the report its
+    proof. The last rejection reason stays on the EA until the next review,
+    so the moderator sees what the edit answers. The verification reward is
+    keyed by the EA ("earn:ea_verified:ea:<id>"), so however often an EA is
+    rejected and resubmitted, its verification pays at most once."""
+    if user.id != ea.author_id:
+        raise CommunityError(_("Only the EA's author can edit it."), "forbidden")
+    if ea.status != REJECTED:
+        raise CommunityError(_("Only a rejected EA can be edited and resubmitted."), "conflict")
+    if file_data or file_name:
+        ext = _ext(file_name, EA_EXTENSIONS, _l("The EA file"))
+        if not file_data:
+            raise CommunityError(_("The EA file is empty."))
+    _check_sizes(session, file_data, report_data)
+    ea.name = _text(name, _l("Name"), 120)
+    ea.description = _text(description, _l("Description"), 5000, required=False)
+    ea.price_coins = _int(price_coins or 0, _l("Price"))
+    ea.is_premium = bool(is_premium)
+    old_perf, folder = ea.performance, os.path.join(upload_folder, "eas")
+    replaced = []
+    if report_data:
+        replaced.append(ea.report_file_name)
+        perf = _proof_of(session, ea, upload_folder, report_name, report_data, timeframe, typed)
+    elif old_perf is not None and old_perf.machine_read:
+        perf = None  # the report stays, and so do its figures; only a timeframe it does not state may change
+        chosen = (timeframe or "").strip().upper()
+        if not old_perf.figures.get("period") and chosen in TIMEFRAMES:
+            ea.timeframe = chosen
+    else:  # typed figures (beside an unreadable report or none): the author may correct them
+        _typed_figures(ea, timeframe=timeframe, **typed)
+        perf = performance.typed(ea, old_perf)  # an unread report's row keeps its reason and digest
+    if file_data:
+        replaced.append(ea.file_name)
+        ea.original_name = os.path.basename(file_name)[:200]
+        ea.file_name = _save(session, upload_folder, file_data, ext)
+    if perf is not None and perf is not old_perf:
+        if old_perf is not None:
+            session.delete(old_perf)  # one proof per EA: the new report's replaces it
+            session.flush()
+        perf.ea_id = ea.id
+        session.add(perf)
+    session.flush()
+    # Compare-and-set from rejected: of two concurrent resubmissions one moves it.
+    EA_REVIEW.transition(session, ea, PENDING)
+    for stored in filter(None, replaced):
+        delete_after_commit(session, folder, stored)
+    record(session, user.id, "ea.resubmit", f"ExpertAdvisor:{ea.id}", last_reject_reason=ea.reject_reason)
     return ea
 
 

@@ -147,7 +147,7 @@ REPORT_READ, REPORT_UNREAD, FIGURES_TYPED = "report", "unread", "typed"
 
 class EAPerformance(db.Model):
     """An EA's proof of performance: what the report reader made of the report
-    attached at upload (one row per EA, written once).
+    attached at upload (one row per EA; a resubmitted EA's new report replaces it).
 
     `source` says how far the proof goes: "report" (machine-read: `figures`,
     `balance_curve` and `warnings` are the reader's JSON, decimal strings

@@ -1,6 +1,9 @@
 """Who may do what in the community: the one place where the store's
 entitlements meet the community's pages."""
+from sqlalchemy import select
+
 from goldcoin.store.entitlements import COMMERCIAL_POSTING, START_BOUNTY, has_privilege
+from goldcoin.store.models import PRIVILEGE, Reward
 from goldcoin.store.purchases import may_download
 
 
@@ -15,6 +18,18 @@ def may_post_commercial(session, user):
     if not (user and user.is_authenticated):
         return False
     return user.is_moderator or has_privilege(session, user.id, COMMERCIAL_POSTING)
+
+
+def privilege_offer(session, code):
+    """The store's reward that grants privilege `code` (the cheapest active
+    one), for the page that tells a member what they lack; None when the
+    store sells none."""
+    return session.scalar(select(Reward).where(Reward.kind == PRIVILEGE, Reward.code == code,
+                                               Reward.active.is_(True)).order_by(Reward.cost, Reward.id).limit(1))
+
+
+def commercial_posting_offer(session):
+    return privilege_offer(session, COMMERCIAL_POSTING)
 
 
 def may_start_bounty(session, user):

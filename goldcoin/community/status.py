@@ -83,6 +83,8 @@ CHALLENGE = Machine(
 )
 EA_REVIEW = Machine(
     EAStatus,
-    {EAStatus.PENDING: {EAStatus.VERIFIED, EAStatus.REJECTED}},
+    # A rejected EA goes back to the queue when its author resubmits it
+    # (eas.resubmit_ea); verified is final: it was paid for and may have buyers.
+    {EAStatus.PENDING: {EAStatus.VERIFIED, EAStatus.REJECTED}, EAStatus.REJECTED: {EAStatus.PENDING}},
     "This EA has been reviewed already.",
 )

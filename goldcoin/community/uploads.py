@@ -6,6 +6,8 @@ that transaction, or the savepoint the file was staged in, rolls back, the
 staged file is deleted. So a refused or failed upload leaves nothing behind,
 and a member cannot fill the disk with uploads that never became rows.
 Staged files a crashed process left behind are swept at the next upload.
+A file an edit replaces is deleted the same way: after the edit commits, and
+not at all when it rolls back (the row still names the old file then).
 """
 import logging
 import os
@@ -42,6 +44,17 @@ def stage_file(session, folder, data, ext):
     return name
 
 
+def delete_after_commit(session, folder, name):
+    """Delete the stored file `name` under `folder` once `session` commits
+    (a rolled-back edit keeps it: the row still names it)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.connection()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    # No staged file: committing deletes `final` instead of moving into it.
+    session.info.setdefault(_KEY, []).append((transaction, None, os.path.join(folder, name)))
+
+
 def _sweep(staging):
     cutoff = time.time() - STALE_SECONDS
     for entry in os.scandir(staging):
@@ -67,7 +80,8 @@ def _discard_rolled_back(session, previous_transaction):
     keep = []
     for entry in staged:
         if within_transaction(entry[0], previous_transaction):
-            _delete(entry[1])
+            if entry[1] is not None:
+                _delete(entry[1])
         else:
             keep.append(entry)
     session.info[_KEY] = keep
@@ -76,6 +90,9 @@ def _discard_rolled_back(session, previous_transaction):
 @event.listens_for(Session, "after_commit")
 def _move_committed(session):
     for _, staged, final in session.info.pop(_KEY, None) or ():
+        if staged is None:
+            _delete(final)
+            continue
         try:
             os.replace(staged, final)
         except OSError:  # the row stands; its download answers 404 and the log says why

@@ -290,7 +290,7 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
         first = _existing(session, key)
         if first is not None:
             return AwardResult(0, "duplicate", first)
-        _notices().award_capped(session, user_id, rule.name, memo)  # "Answer accepted" paid 0: say why
+        _notices().award_capped(session, user_id, rule.name, memo, rule=rule.code)  # "Answer accepted" paid 0: say why
         return AwardResult(0, "capped", None)
     try:
         posting = transfer(
@@ -316,7 +316,7 @@ def award(session, user_id, rule_code, *, object_key, memo, amount=None, referen
         from .referrals import on_contribution
 
         on_contribution(session, user_id, now=now)
-    _notices().coins_earned(session, user_id, granted, memo)
+    _notices().coins_earned(session, user_id, granted, memo, rule=rule.code)
     return AwardResult(granted, "paid" if granted == boosted else "partially_capped", posting.transfer)
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from goldcoin.auth.models import User
 from goldcoin.core.time import utc
+from goldcoin.ledger.balances import EARNED_KIND_PREFIX
 from goldcoin.ledger.models import WALLET, Account, Transfer
-from goldcoin.ledger.service import EARNED_KIND_PREFIX
 
 from . import store
 

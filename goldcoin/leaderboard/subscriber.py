@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 
 from goldcoin.aftercommit import dispatch, subscribe
-from goldcoin.ledger.service import EARNED_KIND_PREFIX
+from goldcoin.ledger.balances import EARNED_KIND_PREFIX
 
 from . import changes, store
 from .service import board_keys_for

@@ -1,4 +1,14 @@
 """The coin ledger: accounts, immutable transfers, balances. See DESIGN.md."""
+from .accounts import (
+    ensure_system_accounts,
+    lock_accounts,
+    lock_wallet,
+    open_wallet,
+    system_account_id,
+    wallet_and_system_account,
+    wallet_id,
+)
+from .balances import balance_of, derived_balance, earned_total, history
 from .errors import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -17,23 +27,7 @@ from .models import (
     Transfer,
 )
 from .reconcile import reconcile
-from .service import (
-    Posting,
-    balance_of,
-    derived_balance,
-    earned_total,
-    ensure_system_accounts,
-    history,
-    lock_accounts,
-    lock_wallet,
-    on_reversal,
-    open_wallet,
-    reverse,
-    system_account_id,
-    transfer,
-    wallet_and_system_account,
-    wallet_id,
-)
+from .service import Posting, on_reversal, reverse, transfer
 
 
 def init_app(app):

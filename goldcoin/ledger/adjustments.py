@@ -3,9 +3,10 @@ import uuid
 
 from flask_babel import gettext as _
 
+from .accounts import system_account_id, wallet_id
 from .errors import LedgerError
 from .models import ADJUSTMENTS
-from .service import system_account_id, transfer, wallet_id
+from .service import transfer
 
 
 def adjust_balance(session, user_id, amount, *, reason, actor_id=None, key=None):

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from goldcoin.ledger import balance_of, history, wallet_id
+from goldcoin.ledger.balances import signed_amount
 from goldcoin.ledger.memos import memo_text
 from goldcoin.ledger.models import Transfer
-from goldcoin.ledger.service import signed_amount
 
 CHART_POINTS = 200
 

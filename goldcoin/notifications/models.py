@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from goldcoin.core.time import utcnow
@@ -31,7 +31,10 @@ class OutboxEmail(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # the plain-text part
+    html: Mapped[str | None] = mapped_column(Text)  # the HTML part (none in emails queued before 2200)
+    # Chosen when queued, so that a retry of an email that did arrive carries the same id.
+    message_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When the next attempt is due; an attempt in flight pushes it ahead (a
@@ -40,3 +43,14 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # gave up
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class EmailPreference(db.Model):
+    """A member's choice for one kind of notification (preferences.KINDS):
+    also by email or not. No row: the kind's default."""
+
+    __tablename__ = "email_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)

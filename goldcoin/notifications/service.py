@@ -1,39 +1,50 @@
-"""notify(): add an in-site notification and, optionally, queue an email.
+"""notify(): add an in-site notification and, when the member wants its kind by email, queue an email.
 
 Both leave the process only after commit (goldcoin.aftercommit): a rolled-back
 order never mails anyone.
 """
+from flask import has_app_context
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from goldcoin.aftercommit import queue_event
-from goldcoin.auth.models import User
-from goldcoin.i18n import language_of
+from goldcoin.i18n import language_for
 from goldcoin.ledger.models import utcnow
 
+from .compose import compose
 from .models import Notification, OutboxEmail
+from .preferences import PAYMENTS, recipient
 
 
-def notify(session, user_id, text, url=None, email_subject=None, email_body=None):
+def notify(session, user_id, text, url=None, email_subject=None, email_body=None, kind=None):
     """Add a notification for the member; flushes, never commits.
+
+    `kind` (preferences.KINDS) decides whether it is emailed too: when the
+    member wants that kind by email, an email telling `text` (or
+    `email_subject`/`email_body`, when given) with a link to `url` is queued.
+    The orders, which write their own email, name no kind: theirs is payments.
 
     Texts may be lazy (flask_babel.lazy_gettext): they are worded here, in the
     member's language (goldcoin.i18n.language_of), and stored so."""
-    with force_locale(language_of(session, user_id)):
+    if kind is None and email_subject:
+        kind = PAYMENTS
+    saved_language, to = recipient(session, user_id, kind)
+    if not has_app_context():
+        to = None  # a script on a bare session: no templates or public URL to write an email with
+    with force_locale(language_for(user_id, saved_language)):
         text, email_subject, email_body = (None if t is None else str(t) for t in (text, email_subject, email_body))
+        mail = compose(text, url, email_subject, email_body) if to else None
     note = Notification(user_id=user_id, text=text[:500], url=url)
     session.add(note)
     session.flush()
     queue_event(session, "notification_created", {"id": note.id, "user_id": user_id, "text": note.text, "url": url})
-    if email_subject:
-        to = session.scalar(select(User.email).where(User.id == user_id))
-        if to:
-            # Kept in the outbox with the cause: a rolled-back order mails no
-            # one, and a mail server that is down loses nothing (it is retried).
-            mail = OutboxEmail(to=to[:254], subject=email_subject[:255], body=email_body or text)
-            session.add(mail)
-            session.flush()
-            queue_event(session, "notification_email", {"id": mail.id})
+    if mail:
+        # Kept in the outbox with the cause: a rolled-back order mails no
+        # one, and a mail server that is down loses nothing (it is retried).
+        row = OutboxEmail(to=to[:254], **mail)
+        session.add(row)
+        session.flush()
+        queue_event(session, "notification_email", {"id": row.id})
     return note
 
 

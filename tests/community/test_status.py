@@ -27,7 +27,7 @@ from goldcoin.ledger.models import Transfer, utcnow
 ALLOWED = {
     BOUNTY: {("open", "awarded"), ("open", "refunded")},
     CHALLENGE: {("open", "paid")},
-    EA_REVIEW: {("pending", "verified"), ("pending", "rejected")},
+    EA_REVIEW: {("pending", "verified"), ("pending", "rejected"), ("rejected", "pending")},
 }
 MODELS = {BOUNTY: Bounty, CHALLENGE: Challenge, EA_REVIEW: ExpertAdvisor}
 

@@ -6,13 +6,15 @@ from tests.support.browser import chromium_context, log_in
 
 MEMBER_PAGES = ["/", "/profile", "/history", "/u/bob", "/leaderboard", "/community/", "/community/s/general",
                 "/community/t/1", "/community/eas", "/community/eas/1", "/community/eas/new", "/community/challenges",
+                "/community/challenges/1", "/community/s/commercial", "/community/t/9",
                 "/community/referral", "/store", "/store/redeem", "/vip", "/recharge", "/recharge/orders",
-                "/notifications"]
+                "/notifications", "/notifications/email"]
 MODERATOR_PAGES = ["/community/eas/queue", "/community/t/1", "/admin/", "/admin/titles/", "/admin/ea_queue/"]
 ADMIN_PAGES = ["/admin/", "/admin/earning_settings/", "/admin/earning_rules/", "/admin/rewards/", "/admin/rewards/new/",
                "/admin/redemptions/", "/admin/entitlements/", "/admin/transfers/", "/admin/recharge_orders/",
                "/admin/members/", "/admin/adjust/", "/admin/audit/", "/admin/referrals/", "/admin/personal_boosters/",
-               "/admin/booster_campaigns/", "/admin/challenges/", "/admin/bonus_tiers/", "/admin/accounts/"]
+               "/admin/booster_campaigns/", "/admin/challenges/", "/admin/bonus_tiers/", "/admin/accounts/",
+               "/admin/sent_mail/"]
 # A visitor: the register page with a referral code (known or not) says who invited them.
 VISITOR_PAGES = ["/", "/login", "/register", "/register?ref=nosuchcode", "/store", "/leaderboard"]
 WHO = [(None, None, VISITOR_PAGES), ("alice", "alice-demo-pass", MEMBER_PAGES),
