@@ -1,4 +1,8 @@
 """What the rest of the app shows about a member: one summary, one place."""
+from sqlalchemy import select
+
+from goldcoin.auth.models import User
+from goldcoin.earning.models import ReferralCode
 from goldcoin.extensions import db
 from goldcoin.leaderboard import rank_of
 from goldcoin.ledger import balance_of, earned_total, wallet_id
@@ -23,3 +27,13 @@ def member_summary(user, session=None):
         "groups": groups_of(session, user.id),
     }
 
+
+
+def inviter_of(session, code):
+    """The member whose referral code `code` is, read as record_referral reads
+    it (trimmed, any case); None for no code or one nobody has."""
+    if not isinstance(code, str) or not code.strip():
+        return None
+    return session.scalar(
+        select(User).join(ReferralCode, ReferralCode.user_id == User.id).where(ReferralCode.code == code.strip().lower())
+    )

@@ -1,4 +1,4 @@
-"""Member pages: home, profiles, history; and register, log in, log out.
+"""Member pages: home, profiles, history, the VIP section; and register, log in, log out.
 Each view: call a domain function, render. The JSON twins live in `api`."""
 from urllib.parse import urlsplit
 
@@ -20,7 +20,8 @@ from goldcoin.ledger import history, wallet_id
 from goldcoin.security import log_in_member, log_out_member
 
 from .history import balance_series, history_csv, member_lines
-from .service import member_summary
+from .service import inviter_of, member_summary
+from .vip import vip_section
 
 bp = Blueprint("web", __name__)
 auth_bp = Blueprint("auth", __name__)
@@ -87,6 +88,16 @@ def history_export():
     )
 
 
+
+@bp.get("/vip")
+@login_required
+def vip_page():
+    section = vip_section(db.session, current_user.id)
+    if not section.member:
+        # What VIP gives and how to join, with the 403 that says it is closed.
+        return render_template("store/vip_refused.html", section=section), 403
+    return render_template("store/vip.html", section=section)
+
 # ------------------------------------------------------------------ sign up, log in, log out
 
 
@@ -106,6 +117,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.profile"))
     error = None
+    # A referral link is /register?ref=<code>; the form carries the code on.
+    code = (request.form.get("referral_code") or request.args.get("ref") or "").strip()
     if request.method == "POST":
         try:
             user = register_member(
@@ -117,11 +130,13 @@ def register():
         except AuthError as exc:
             error = str(exc)  # shown beside the form; the 400 rolls the request back
         else:
-            record_referral(db.session, user.id, request.form.get("referral_code") or request.args.get("ref"))
+            record_referral(db.session, user.id, code)  # an unknown code is ignored: sign-up never fails on it
             log_in_member(user)
             flash(_("Welcome to Gold Coin, %(username)s!", username=user.username), "success")
             return redirect(url_for("web.profile"))
-    return render_template("auth/register.html", error=error, form=request.form), 400 if error else 200
+    return render_template(
+        "auth/register.html", error=error, form=request.form, referral_code=code[:64], inviter=inviter_of(db.session, code)
+    ), 400 if error else 200
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
@@ -133,9 +148,9 @@ def login():
     if request.method == "POST":
         user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
         if user is None:
-            error = "Wrong username or password."
+            error = _("Wrong username or password.")
         elif not user.is_active:
-            error = "This account is banned."
+            error = _("This account is banned.")
         else:
             log_in_member(user, remember=bool(request.form.get("remember")))
             remember_device(user.username)

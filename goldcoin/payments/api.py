@@ -1,5 +1,7 @@
 """Recharge routes of the JSON API (API.md, "Recharge"). Refusals propagate as
 domain errors; the one handler answers them."""
+import logging
+
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,10 +16,12 @@ from goldcoin.security import login_required_json
 from .currencies import offered_currencies
 from .errors import PaymentNotStarted, ProviderError
 from .models import PENDING, RechargeOrder, RechargePackage
-from .orders import create_order, order_json, owned_order, payment_request, record_payment
+from .orders import create_order, failure_text, order_json, owned_order, payment_request, record_payment
 from .pricing import active_packages, package_json, quote
 from .providers import provider_named
 from .settings import public_url
+
+log = logging.getLogger(__name__)
 
 
 class RechargeOrderIn(Schema):
@@ -116,13 +120,16 @@ def create_recharge_order(data):
     try:
         payment = provider.create_payment(asked)
     except ProviderError as exc:
-        error = exc.message
+        error = exc
+        # The provider's words go to the log and the order (the admin's view);
+        # the member reads failure_text's plain message.
+        log.warning("recharge order %s: %s did not start the payment: %s", asked.order_id, provider.title, exc.message)
     order = record_payment(db.session, db.session.get(RechargeOrder, asked.order_id), payment, error)
     # Explicit commit 2 of 2: a failed order is kept (with the provider's
     # reason) although this request answers 502 and the boundary would roll back.
     db.session.commit()
     if order.status != PENDING:
-        raise PaymentNotStarted(order)
+        raise PaymentNotStarted(str(failure_text(order)))
     return order_json(order)
 
 

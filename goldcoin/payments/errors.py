@@ -36,20 +36,23 @@ class UnknownProvider(RechargeError):
 
 class ProviderError(RechargeError):
     """A payment provider refused a call (its own words are the message), could
-    not be reached, or answered something we cannot read."""
+    not be reached, or answered something we cannot read.
+
+    The message is technical, for the log and admins (an admin's "poll now"
+    shows it); a member is told in plain words (orders.failure_text)."""
 
     code = "bad_gateway"
 
 
+class ProviderUnreachable(ProviderError):
+    """The provider could not be reached at all (refused connection, timeout, DNS)."""
+
+
 class PaymentNotStarted(ProviderError):
     """The order was stored but the provider did not start its payment; the
-    order is failed and nothing was charged."""
-
-    def __init__(self, order):
-        super().__init__(
-            f"The payment provider could not start this payment ({order.failure_reason}). "
-            "Nothing was charged; please try again or choose another currency."
-        )
+    order is failed and nothing was charged. The message is the member's
+    (orders.failure_text); the provider's own words are in the log and on the
+    admin's view of the order."""
 
 
 class NotificationRefused(RechargeError):

@@ -18,7 +18,7 @@ from goldcoin.ledger.models import utcnow
 from goldcoin.notifications import notify
 
 from .currencies import codes_for, remember
-from .errors import IllegalTransition, OrderNotFound
+from .errors import IllegalTransition, OrderNotFound, ProviderUnreachable
 from .models import COMPLETED, EXPIRED, FAILED, PENDING, OrderStatus, RechargeOrder
 from .pricing import CENT
 from .providers import REGISTRY, PaymentRequest, notify_path
@@ -73,11 +73,20 @@ def payment_request(order, *, public_url, buyer_email, buyer_name=None):
     )
 
 
+# The start of a failure_reason that says the provider never started the
+# payment: the reason keeps the provider's words for admins, and its first
+# words tell failure_text which plain message a member reads.
+NOT_STARTED = "Payment provider: "
+UNREACHABLE = "Payment provider unreachable: "
+
+
 def record_payment(session, order, payment=None, error=None, now=None):
     """Keep the payment the provider made for `order` (a `NewPayment`), or,
-    given `error` instead, fail the order with the provider's reason."""
+    given `error` instead (the `ProviderError`, or its text), fail the order
+    with the provider's reason."""
     if payment is None:
-        transition(session, order, FAILED, reason=f"Payment provider: {error}")
+        prefix = UNREACHABLE if isinstance(error, ProviderUnreachable) else NOT_STARTED
+        transition(session, order, FAILED, reason=prefix + str(getattr(error, "message", error)))
         return order
     if payment.learned_currencies:  # ids the provider looked up: cached for the next orders
         remember(session, order.provider, payment.learned_currencies)
@@ -206,16 +215,39 @@ def _after_order_completed(session, order):
            email_subject=_l("Gold Coin: recharge #%(id)s successful", id=order.id), email_body=body)
 
 
+def failure_text(order):
+    """Why the order did not complete, in a member's words (lazy, so that it
+    is worded in the reader's language), or None for an open or completed
+    order. Never the provider's raw error: that stays in failure_reason, for
+    the log and the admin's view of the order."""
+    if order.status not in (FAILED, EXPIRED):
+        return None
+    reason = order.failure_reason or ""
+    if reason.startswith(UNREACHABLE):
+        return _l("The payment service could not be reached. No coins were charged; please try again in a few minutes.")
+    if order.txn_id is None:  # the provider never started a payment for it
+        if order.status == EXPIRED:
+            return _l("This order never reached the payment service. No coins were charged; please start a new recharge.")
+        return _l("The payment service could not start this payment. No coins were charged; please try again in a "
+                  "few minutes or choose another currency.")
+    if order.status == EXPIRED:
+        return _l("The payment window closed before the payment was confirmed. No coins were credited.")
+    if order.provider_status_text:  # the provider's name for the state it ended in ("Cancelled / Timed Out")
+        return _l("The payment service ended this payment (%(status)s). No coins were credited.",
+                  status=order.provider_status_text)
+    return _l("The payment service ended this payment. No coins were credited.")
+
+
 def _after_order_failed(session, order):
     url = f"/recharge/orders/{order.id}"
-    why = order.failure_reason or (_l("the payment window expired") if order.status == EXPIRED else _l("the payment failed"))
+    why = failure_text(order)
     notify(
         session,
         order.user_id,
-        _l("Recharge order #%(id)s was not completed: %(why)s. No coins were charged.", id=order.id, why=why),
+        _l("Recharge order #%(id)s was not completed. %(why)s", id=order.id, why=why),
         url,
         email_subject=_l("Gold Coin: recharge #%(id)s not completed", id=order.id),
-        email_body=_l("Your recharge order #%(id)s (%(coins)s coins) was not completed: %(why)s.\n",
+        email_body=_l("Your recharge order #%(id)s (%(coins)s coins) was not completed.\n%(why)s\n",
                       id=order.id, coins=order.coins, why=why),
     )
 
@@ -240,10 +272,16 @@ def order_json(order):
         "received_confirms": order.received_confirms,
         "received_amount": _dec(order.received_amount),
         "status_text": order.provider_status_text,
-        "failure_reason": order.failure_reason,
+        # The member's words (API.md: the fields a member reads); the
+        # provider's own are on the admin's view of the order and in the log.
+        "failure_reason": _text(failure_text(order)),
         "created_at": _iso(order.created_at),
         "completed_at": _iso(order.completed_at),
     }
+
+
+def _text(lazy):
+    return None if lazy is None else str(lazy)
 
 
 def _dec(value):

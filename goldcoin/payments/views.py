@@ -8,12 +8,16 @@ from sqlalchemy import select
 
 from goldcoin.core.transaction import keep_changes_on_error
 from goldcoin.extensions import db
+from goldcoin.ledger import balance_of, wallet_id
 from goldcoin.security import csrf_exempt
+from goldcoin.store.entitlements import has_content_access
+from goldcoin.store.models import CONTENT_ACCESS
+from goldcoin.store.service import first_active_reward
 
 from .currencies import offered_currencies
 from .ipn import handle_notification
 from .models import COMPLETED, RechargeOrder
-from .orders import order_json, owned_order
+from .orders import failure_text, order_json, owned_order
 from .pricing import active_packages, bonus_hint, package_json
 from .providers import REGISTRY, Incoming, is_registered, notify_path, provider_named
 from .settings import public_url
@@ -92,11 +96,19 @@ def order_page(order_id):
     order = owned_order(db.session, order_id, current_user)
     data = order_json(order)
     if order.status == COMPLETED:
-        return render_template("payments/confirmation.html", order=order, data=data)
+        # Where the coins go next: the premium EAs if the member already has
+        # Premium EA Access, else that reward in the store (with the balance).
+        return render_template(
+            "payments/confirmation.html", order=order, data=data,
+            balance=int(balance_of(db.session, wallet_id(db.session, order.user_id))),
+            premium=has_content_access(db.session, order.user_id),
+            premium_reward=first_active_reward(db.session, CONTENT_ACCESS),
+        )
     return render_template(
         "payments/checkout.html",
         order=order,
         data=data,
         qr=qr_svg(order.address) if order.address else None,
+        failure=failure_text(order),
         simulator=current_app.config.get("GOLDCOIN_PAYMENT_SIMULATOR"),
     )

@@ -27,7 +27,7 @@ PRIVILEGES = {
     START_BOUNTY: _l("Start bounties on questions"),
 }
 GROUPS = {
-    VIP: _l("The VIP section (/store/vip)"),
+    VIP: _l("The VIP section (/vip)"),
 }
 
 

@@ -37,6 +37,14 @@ def list_rewards(session, include_inactive=False):
     return session.scalars(stmt).all()
 
 
+def first_active_reward(session, kind, code=None):
+    """The reward on sale that grants `kind` (and `code`), first in the store's order; None if none is."""
+    stmt = select(Reward).where(Reward.active.is_(True), Reward.kind == kind)
+    if code is not None:
+        stmt = stmt.where(Reward.code == code)
+    return session.scalar(stmt.order_by(Reward.sort_order, Reward.id).limit(1))
+
+
 def _replay(session, key, reward_id):
     first = session.scalar(select(Transfer).where(Transfer.idempotency_key == key))
     if first is None:

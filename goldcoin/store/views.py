@@ -1,10 +1,10 @@
-"""Store pages: /store (with the redeem modal), /store/redeem, the title form, /vip."""
+"""Store pages: /store (with the redeem modal), /store/redeem, the title form.
+(The VIP section, /vip, is a member page: goldcoin.members.vip.)"""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from goldcoin.auth.models import User
 from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
@@ -84,13 +84,3 @@ def set_title():
     flash(_("Your title is now “%(title)s”.", title=title), "success")
     return redirect(url_for("store.store_page"))
 
-
-@bp.get("/vip")
-@login_required
-def vip_page():
-    if not entitlements.in_group(db.session, current_user.id, entitlements.VIP):
-        return render_template("store/vip_refused.html"), 403
-    held, expires = entitlements.expiry_of(db.session, current_user.id, "group", entitlements.VIP)
-    ids = entitlements.members_of_group(db.session, entitlements.VIP)
-    members = db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.username)).all()
-    return render_template("store/vip.html", expires=expires, members=members)

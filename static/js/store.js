@@ -35,6 +35,8 @@
         if (res.ok) {
           setBalance(res.data.balance);
           show(messageEl, t('redeem.done', { name: name, balance: res.data.balance }), true);
+          // Pages that show what a reward opens (the VIP section) refresh themselves.
+          document.dispatchEvent(new CustomEvent('goldcoin:redeemed', { detail: { reward_id: Number(rewardId) } }));
           return;
         }
         var code = res.data && res.data.error;

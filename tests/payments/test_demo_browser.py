@@ -56,6 +56,6 @@ def test_newcomer_buys_200_coins_through_the_simulator_checkout(demo_database, m
         expect(page.locator("#coins-count")).to_have_text("200")
         expect(page.locator("#header-balance")).to_have_text("200")
         expect(page.locator("#notification-count")).to_have_text("1")
-        expect(page.get_by_text("Go to Premium Content")).to_be_visible()
+        expect(page.locator("#go-to-content")).to_be_visible()
     [mail] = mailbox.wait_for(1)
     assert mail.rcpt_tos == ["newcomer@example.com"] and "credited with 200 gold coins" in mail.content.decode()

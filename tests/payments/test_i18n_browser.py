@@ -77,7 +77,7 @@ def test_a_member_switches_to_chinese_recharges_and_redeems(demo_database, mailb
         expect(page.locator("#confirmation-page")).to_contain_text("你的账户已到账 200 金币。")
         expect(page.locator("#header-balance")).to_have_text("200")
         expect(page.locator("#notification-count")).to_have_text("1")
-        expect(page.get_by_text("前往高级内容")).to_be_visible()
+        expect(page.locator("#go-to-content")).to_have_text("在商城解锁高级 EA（高级 EA 权限，100 金币）")
         page.screenshot(path=os.path.join(shots, "zh-confirmation.png"), full_page=True)
 
         # Redeem in the store's modal: the message comes from the catalogue (goldcoin.t).

@@ -86,7 +86,7 @@ def test_happy_path_completes_and_credits_once(app, member, simulator, status_ev
 
     page = api.get(f"/recharge/orders/{order['id']}").get_data(as_text=True)
     assert 'id="confirmation-page"' in page and "Recharge Successful!" in page
-    assert '<span id="coins-count">200</span>' in page and "Go to Premium Content" in page
+    assert '<span id="coins-count">200</span>' in page and 'id="go-to-content"' in page
 
 
 def test_the_same_ipn_five_times_credits_once(app, member, simulator):

@@ -15,8 +15,10 @@ ADMIN_PAGES = ["/admin/", "/admin/earning_settings/", "/admin/earning_rules/", "
                "/admin/members/", "/admin/adjust/", "/admin/audit/", "/admin/referrals/", "/admin/personal_boosters/",
                "/admin/booster_campaigns/", "/admin/challenges/", "/admin/bonus_tiers/", "/admin/accounts/",
                "/admin/sent_mail/"]
-WHO = [("alice", "alice-demo-pass", MEMBER_PAGES), ("carol", "carol-demo-pass", MODERATOR_PAGES),
-       ("admin", "admin-demo-pass", ADMIN_PAGES)]
+# A visitor: the register page with a referral code (known or not) says who invited them.
+VISITOR_PAGES = ["/", "/login", "/register", "/register?ref=nosuchcode", "/store", "/leaderboard"]
+WHO = [(None, None, VISITOR_PAGES), ("alice", "alice-demo-pass", MEMBER_PAGES),
+       ("carol", "carol-demo-pass", MODERATOR_PAGES), ("admin", "admin-demo-pass", ADMIN_PAGES)]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -26,9 +28,10 @@ def test_no_page_is_wider_than_the_window(demo_server, width, tmp_path):
         for username, password, pages in WHO:
             page = context.new_page()
             page.set_viewport_size({"width": width, "height": 800})
-            page.goto(demo_server + "/login")
-            log_in(page, username, password)
-            page.wait_for_url(demo_server + "/profile")
+            if username:
+                page.goto(demo_server + "/login")
+                log_in(page, username, password)
+                page.wait_for_url(demo_server + "/profile")
             for path in pages:
                 response = page.goto(demo_server + path)
                 # /vip answers 403 with its "join the VIP group" page to members outside it.
@@ -37,8 +40,8 @@ def test_no_page_is_wider_than_the_window(demo_server, width, tmp_path):
                 scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
                 if scroll > inner:
                     wide.append((username, path, scroll))
-                    page.screenshot(path=tmp_path / f"walk-wide-{width}-{username}-{path.strip('/').replace('/', '_')}.png",
-                                    full_page=True)
+                    name = path.strip("/").replace("/", "_").replace("?", "_")
+                    page.screenshot(path=tmp_path / f"walk-wide-{width}-{username}-{name}.png", full_page=True)
             # Logging out ends the session for the next role.
             context.clear_cookies()
             page.close()

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode
 
 import requests
 
-from ..errors import NotificationRefused, ProviderError
+from ..errors import NotificationRefused, ProviderError, ProviderUnreachable
 from ..models import COMPLETED, FAILED, PENDING
 from ..settings import SIMULATOR_KEYS, SIMULATOR_PREFIX, public_url
 from .base import NewPayment, Notification, PaymentStatus, Provider, Trail
@@ -34,6 +34,10 @@ class CoinPaymentsError(ProviderError):
     def __init__(self, message, *, command=None):
         super().__init__(message)
         self.command = command
+
+
+class CoinPaymentsUnreachable(CoinPaymentsError, ProviderUnreachable):
+    """CoinPayments could not be reached (a network error or a timeout)."""
 
 
 def sign(secret, body):
@@ -85,7 +89,7 @@ class CoinPaymentsClient:
         try:
             response = self.http.post(self.api_url, data=body.encode("utf-8"), headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise CoinPaymentsError(f"CoinPayments could not be reached: {type(exc).__name__}", command=command) from None
+            raise CoinPaymentsUnreachable(f"CoinPayments could not be reached: {type(exc).__name__}", command=command) from None
         try:
             answer = response.json()
         except ValueError:

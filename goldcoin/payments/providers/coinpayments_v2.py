@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from ..errors import NotificationRefused, ProviderError
+from ..errors import NotificationRefused, ProviderError, ProviderUnreachable
 from ..models import COMPLETED, FAILED, PENDING
 from ..settings import SIMULATOR_KEYS, SIMULATOR_PREFIX, public_url
 from .base import NewPayment, Notification, PaymentStatus, Provider, ProviderCurrency, Trail
@@ -70,6 +70,10 @@ class CoinPaymentsV2Error(ProviderError):
     """The v2 API refused a call (its words are the message) or could not be reached."""
 
 
+class CoinPaymentsV2Unreachable(CoinPaymentsV2Error, ProviderUnreachable):
+    """The v2 API could not be reached (a network error or a timeout)."""
+
+
 def sign(secret, method, url, client_id, timestamp, body=b""):
     """base64 HMAC-SHA256 of BOM + method + url + client id + timestamp + body."""
     if isinstance(body, str):
@@ -106,7 +110,7 @@ class CoinPaymentsV2Client:
         try:
             response = self.http.request(method, url, data=body or None, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise CoinPaymentsV2Error(f"CoinPayments could not be reached: {type(exc).__name__}") from None
+            raise CoinPaymentsV2Unreachable(f"CoinPayments could not be reached: {type(exc).__name__}") from None
         if response.status_code == 404 and missing_ok:
             return None
         answer = read_json(response.content) if response.content else None
@@ -199,20 +203,22 @@ class CoinPaymentsV2(Provider):
 
     def _codes(self, request, tickers):
         """Our names -> CoinPayments' ids: cached, else its list (read once), else built in."""
-        codes, learned, listed = dict(request.currency_codes), [], None
+        codes, learned, listed, unread = dict(request.currency_codes), [], None, None
         for ticker in tickers:
             if codes.get(ticker):
                 continue
             if listed is None:
                 try:
                     listed = {c.ticker: c for c in reversed(self.currency_list())}  # its first of a name
-                except ProviderError:
-                    listed = {}  # unreachable: the built-in ids still cover the usual coins
+                except ProviderError as exc:
+                    listed, unread = {}, exc  # unreachable: the built-in ids still cover the usual coins
             if ticker.upper() in listed:
                 learned.append(listed[ticker.upper()])
                 codes[ticker] = learned[-1].code
             elif ticker.upper() in BUILTIN_CODES:
                 codes[ticker] = BUILTIN_CODES[ticker.upper()]
+            elif isinstance(unread, ProviderUnreachable):
+                raise unread  # the id is missing because the list could not be read: say why
             else:
                 raise CoinPaymentsV2Error(
                     f"CoinPayments has no currency id for {ticker} here; run `flask goldcoin refresh-currencies`")
