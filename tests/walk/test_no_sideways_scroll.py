@@ -12,7 +12,8 @@ MODERATOR_PAGES = ["/community/eas/queue", "/community/t/1", "/admin/", "/admin/
 ADMIN_PAGES = ["/admin/", "/admin/earning_settings/", "/admin/earning_rules/", "/admin/rewards/", "/admin/rewards/new/",
                "/admin/redemptions/", "/admin/entitlements/", "/admin/transfers/", "/admin/recharge_orders/",
                "/admin/members/", "/admin/adjust/", "/admin/audit/", "/admin/referrals/", "/admin/personal_boosters/",
-               "/admin/booster_campaigns/", "/admin/challenges/", "/admin/bonus_tiers/", "/admin/accounts/"]
+               "/admin/booster_campaigns/", "/admin/challenges/", "/admin/bonus_tiers/", "/admin/accounts/",
+               "/admin/bounties/", "/admin/purchases/", "/admin/tokens/", "/admin/forum_events/"]
 WHO = [("alice", "alice-demo-pass", MEMBER_PAGES), ("carol", "carol-demo-pass", MODERATOR_PAGES),
        ("admin", "admin-demo-pass", ADMIN_PAGES)]
 
