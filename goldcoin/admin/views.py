@@ -6,6 +6,7 @@ import uuid
 from flask import flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Regexp, Valida
 from goldcoin.auth.models import ROLES, ApiToken, User
 from goldcoin.auth.service import TOKEN_SCOPES, create_token, revoke_token
 from goldcoin.core import audit
-from goldcoin.core.admin import CSRFForm, ReadOnlyModelView, SecureBaseView, SecureModelView, actor_id
+from goldcoin.core.admin import CSRFForm, SecureBaseView, SecureModelView, actor_id, member_cell
 from goldcoin.core.audit import AdminAction
 from goldcoin.extensions import db
 from goldcoin.formats import LABELS, SCOPE_LABELS
@@ -25,6 +26,7 @@ from goldcoin.ledger import InsufficientFunds, LedgerError, balance_of, wallet_i
 from goldcoin.ledger.models import WALLET, Account, Transfer
 
 from .dashboard import DashboardDataView
+from .member_columns import MemberIdsView, username_filters
 from .service import adjust_member, reverse_transfer
 
 MAX_ADJUSTMENT = 10_000_000
@@ -86,9 +88,11 @@ def _account_balance(view, context, model, name):
     return model.balance if model.kind == WALLET else balance_of(db.session, model.id)
 
 
-class AccountView(ReadOnlyModelView):
+class AccountView(MemberIdsView):
+    member_id_columns = ("user_id",)
     column_list = ("id", "kind", "code", "user_id", "balance", "created_at")
-    column_filters = ("kind", "code", "user_id")
+    column_labels = {"user_id": _l("Member")}
+    column_filters = ("kind", "code", *username_filters(Account.user_id))
     column_formatters = {"balance": _account_balance}
     column_descriptions = {"balance": _l("A member wallet's stored balance; a system account's credits minus debits.")}
 
@@ -105,67 +109,80 @@ class MemberFilter(BaseSQLAFilter):
         return query.filter(or_(Transfer.from_account_id.in_(wallets), Transfer.to_account_id.in_(wallets)))
 
     def operation(self):
-        return "is"
+        return admin_gettext("equals")
 
 
-def _account_label(context, account_id):
-    name = context.get("account_names", {}).get(account_id)
-    return f"{name} (#{account_id})" if name else account_id
+def _account_cell(context, account_id):
+    """A wallet as its member (linked), a system account as its code; the id in the tooltip."""
+    owner = context.get("account_owners", {}).get(account_id)
+    if owner is None:
+        return account_id
+    user_id, name = owner
+    if user_id is not None:
+        return member_cell(user_id, name)
+    return Markup('<span title="#{}">{}</span>').format(account_id, name)
 
 
-class TransferView(ReadOnlyModelView):
+def _memo_cell(view, context, model, name):
+    if not model.reference:
+        return model.memo
+    return Markup('{}<br><small class="text-muted">{}</small>').format(model.memo, model.reference)
+
+
+class TransferView(MemberIdsView):
     """The ledger, read-only. Each row has a Reverse button (a POST with CSRF
     and a reason) that posts the reversing transfer; nothing is edited."""
 
     list_template = "admin/transfers_list.html"
-    column_list = (
-        "id", "created_at", "kind", "from_account_id", "to_account_id", "amount",
-        "memo", "reference", "reverses_id", "actor_id",
-    )
-    column_export_list = column_list + ("idempotency_key",)
+    # Fits 1280 px: accounts by name (the id in the tooltip), the reference
+    # under the memo. The CSV has every raw column.
+    member_id_columns = ("actor_id",)
+    column_list = ("id", "created_at", "kind", "from_account_id", "to_account_id", "amount", "memo", "reverses_id",
+                   "actor_id")
+    column_labels = {"from_account_id": _l("From"), "to_account_id": _l("Into"), "memo": _l("Memo"),
+                     "reverses_id": _l("Reverses"), "actor_id": _l("By")}
+    column_export_list = ("id", "created_at", "kind", "from_account_id", "to_account_id", "amount", "memo",
+                          "reference", "reverses_id", "actor_id", "idempotency_key")
     column_filters = (
-        MemberFilter(Transfer.id, "Member (username)"),
+        MemberFilter(Transfer.id, _l("Member (username)")),
         "kind",
         "created_at",
+        "reference",
         "from_account_id",
         "to_account_id",
-        "actor_id",
+        *username_filters(Transfer.actor_id, _l("By")),
     )
+    column_searchable_list = ("memo", "reference")
     column_default_sort = ("id", True)
     can_export = True
     export_types = ["csv"]
 
     column_formatters = {
-        "created_at": lambda view, context, model, name: model.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-        "from_account_id": lambda view, context, model, name: _account_label(context, model.from_account_id),
-        "to_account_id": lambda view, context, model, name: _account_label(context, model.to_account_id),
-        "actor_id": lambda view, context, model, name: context.get("usernames", {}).get(model.actor_id, model.actor_id),
+        "from_account_id": lambda view, context, model, name: _account_cell(context, model.from_account_id),
+        "to_account_id": lambda view, context, model, name: _account_cell(context, model.to_account_id),
+        "memo": _memo_cell,
     }
     column_formatters_export = {}  # the CSV keeps the raw ledger values
 
     def render(self, template, **kwargs):
         rows = kwargs.get("data")
         if rows:
-            # What the page shows besides raw ids, in three queries per page:
+            # What the page shows besides raw ids, in a few queries per page:
             # which rows were reversed (they say so instead of offering a
-            # Reverse button), and who owns each account and made each transfer.
+            # Reverse button), and who owns each account.
             ids = [row.id for row in rows]
             kwargs["reversed_by"] = dict(
                 db.session.execute(select(Transfer.reverses_id, Transfer.id).where(Transfer.reverses_id.in_(ids))).all()
             )
             account_ids = {row.from_account_id for row in rows} | {row.to_account_id for row in rows}
-            kwargs["account_names"] = {
-                account_id: username or code
-                for account_id, username, code in db.session.execute(
-                    select(Account.id, User.username, Account.code)
+            kwargs["account_owners"] = {
+                account_id: (user_id, username or code)
+                for account_id, user_id, username, code in db.session.execute(
+                    select(Account.id, Account.user_id, User.username, Account.code)
                     .outerjoin(User, User.id == Account.user_id)
                     .where(Account.id.in_(account_ids))
                 )
             }
-            actor_ids = {row.actor_id for row in rows if row.actor_id is not None}
-            kwargs["usernames"] = dict(
-                db.session.execute(select(User.id, User.username).where(User.id.in_(actor_ids))).all()
-            ) if actor_ids else {}
         kwargs.setdefault("reversed_by", {})  # the row template reads it on every page
         return super().render(template, **kwargs)
 
@@ -203,10 +220,12 @@ class TokenForm(CSRFForm):
     scope = SelectField(_l("Scope"), choices=[(s, SCOPE_LABELS.get(s, s)) for s in TOKEN_SCOPES])
 
 
-class TokenView(ReadOnlyModelView):
+class TokenView(MemberIdsView):
     """Bearer tokens: create (the plaintext is shown once) and revoke."""
 
+    member_id_columns = ("created_by_id",)
     column_list = ("id", "name", "scope", "created_by_id", "created_at", "last_used_at", "revoked_at")
+    column_labels = {"created_by_id": _l("Created by")}
     column_exclude_list = ("token_hash",)
     column_details_exclude_list = ("token_hash",)
     column_export_exclude_list = ("token_hash",)
@@ -301,9 +320,12 @@ class AdjustmentView(SecureBaseView):
         return redirect(self.get_url(".index"))
 
 
-class AdminActionView(ReadOnlyModelView):
+class AdminActionView(MemberIdsView):
+    member_id_columns = ("actor_id",)
     column_list = ("id", "at", "actor_id", "action", "target", "details")
-    column_filters = ("action", "actor_id", "target", "at")
+    column_labels = {"actor_id": _l("By")}
+    column_filters = ("action", "target", "at", *username_filters(AdminAction.actor_id, _l("By")))
+    column_formatters_export = {}  # the CSV keeps the raw values
     column_default_sort = ("id", True)
     can_export = True
     export_types = ["csv"]

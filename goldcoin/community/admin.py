@@ -1,21 +1,26 @@
 """Admin views: sections, challenges (winners and prizes), entries, the EA
-verification queue (moderators allowed) and posts."""
-from flask import flash
+verification queue (moderators allowed), posts and bounties (read-only)."""
+from flask import flash, url_for
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from wtforms.validators import NumberRange, Optional
 
-from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
+from goldcoin.core import audit
+from goldcoin.core.admin import ReadOnlyModelView, SecureModelView, actor_id, member_cell
+from goldcoin.core.time import utcnow
 from goldcoin.extensions import db as _db
+from goldcoin.formats import LABELS
 
 from . import performance
+from .bounties import resolve_expired
 from .challenges import pay_challenge
 from .eas import verify_ea
-from .models import PENDING, Challenge, ChallengeEntry, ExpertAdvisor, Section
+from .models import OPEN, PENDING, Bounty, BountyStatus, Challenge, ChallengeEntry, ExpertAdvisor, Post, Section
 from .service import CommunityError
 
 
@@ -47,6 +52,7 @@ class ChallengeView(SecureModelView):
 class EntryView(SecureModelView):
     """Admins pick winners by setting a prize on an entry, then use "Pay winners"."""
 
+    member_relations = ("user",)
     column_list = ("id", "challenge", "user", "post_id", "ea_id", "note", "prize")
     column_filters = ("challenge_id",)
     form_columns = ("prize",)
@@ -90,8 +96,10 @@ class EAQueueView(ReadOnlyModelView):
     given on /community/eas/queue, where there is room to write it."""
 
     allow_moderators = True
+    member_relations = ("author",)
     column_list = ("id", "name", "author", "status", "performance", "figures", "warnings", "created_at")
-    column_labels = {"performance": _l("Proof"), "figures": _l("Figures"), "warnings": _l("Warnings and reuse")}
+    column_labels = {"author": _l("Author"), "performance": _l("Proof"), "figures": _l("Figures"),
+                     "warnings": _l("Warnings and reuse")}
     column_formatters = {"performance": _proof_cell, "figures": _figures_cell, "warnings": _warnings_cell}
     column_filters = ("status",)
     column_default_sort = ("id", False)
@@ -119,9 +127,64 @@ class EAQueueView(ReadOnlyModelView):
               "success")
 
 
+def _thread_cell(view, context, bounty, name):
+    url = url_for("community.thread", thread_id=bounty.thread_id)
+    return Markup('<a href="{}">{}</a>').format(url, bounty.thread.title)
+
+
+def _winner_cell(view, context, bounty, name):
+    post = bounty.awarded_post
+    return member_cell(post.author.id, post.author.username) if post is not None else ""
+
+
+class BountyView(ReadOnlyModelView):
+    """Bounties, read-only: coins move only through goldcoin.community.bounties.
+    The one action resolves selected expired bounties as the timer would
+    (resolve_expired: refund, or the top-voted answer by setting)."""
+
+    member_relations = ("owner",)
+    column_list = ("id", "thread", "owner", "amount", "status", "expires_at", "winner", "created_at", "resolved_at")
+    column_labels = {"thread": _l("Question"), "owner": _l("Asker"), "expires_at": _l("Deadline"),
+                     "winner": _l("Winner")}
+    column_choices = {"status": [(s.value, LABELS[s.value]) for s in BountyStatus]}
+    column_filters = ("status", "expires_at", "created_at", "amount")
+    column_searchable_list = ("thread.title",)
+    column_formatters = {"thread": _thread_cell, "winner": _winner_cell}
+    column_details_list = column_list + ("awarded_post_id",)
+    column_default_sort = ("id", True)
+
+    def get_query(self):
+        # The winner is the awarded post's author: joined too, not read per row.
+        return super().get_query().options(joinedload(Bounty.awarded_post).joinedload(Post.author))
+
+    @action("resolve_expired", _l("Resolve now (expired only)"),
+            _l("Refund (or award, by the expiry setting) the selected bounties whose deadline has passed?"))
+    def action_resolve_expired(self, ids):
+        done, waiting = [], 0
+        now = utcnow()
+        for bounty in _db.session.scalars(select(Bounty).where(Bounty.id.in_([int(i) for i in ids]),
+                                                               Bounty.status == OPEN).order_by(Bounty.id)):
+            if bounty.expires_at > now:
+                waiting += 1
+                continue
+            with _db.session.begin_nested():  # one bounty's failure leaves the others resolved
+                outcome = resolve_expired(_db.session, bounty, now=now)
+                if outcome:
+                    audit.record(_db.session, actor_id(), "bounty.resolve", f"bounty:{bounty.id}", outcome=outcome)
+                    done.append(f"#{bounty.id}: {LABELS[outcome]}")
+        if done:
+            flash(_("Resolved %(bounties)s", bounties=", ".join(done)), "success")
+        if waiting:
+            flash(_("%(count)s selected bounty(ies) still open before their deadline: left as they are.",
+                    count=waiting), "info")
+        if not done and not waiting:
+            flash(_("None of the selected bounties is open."), "info")
+
+
 def register_admin(site, db):
     site.add_view(SectionView(Section, db, name=_l("Sections"), endpoint="forum_sections", category=_l("Community")))
     site.add_view(ChallengeView(Challenge, db, name=_l("Challenges"), endpoint="challenges", category=_l("Community")))
     site.add_view(EntryView(ChallengeEntry, db, name=_l("Challenge entries"),
                             endpoint="challenge_entries", category=_l("Community")))
     site.add_view(EAQueueView(ExpertAdvisor, db, name=_l("EA verification"), endpoint="ea_queue", category=_l("Community")))
+    site.add_view(BountyView(Bounty, db, name=_l("Bounties"), endpoint="bounties", category=_l("Community")))

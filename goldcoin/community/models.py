@@ -225,6 +225,9 @@ class Bounty(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     thread = relationship(Thread)
+    # Read-only, for the admin list of bounties (asker and winner by name).
+    owner = relationship(User, foreign_keys=[owner_id], viewonly=True)
+    awarded_post = relationship(Post, foreign_keys=[awarded_post_id], viewonly=True)
 
 
 class Challenge(db.Model):

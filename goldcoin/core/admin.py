@@ -8,14 +8,16 @@ the role on every request.
 Set `allow_moderators = True` on a view that moderators may open too.
 """
 from collections import OrderedDict
-from datetime import timezone
+from datetime import datetime, timezone
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.filters import FilterConverter
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField, SecureForm
+from flask_admin.model import typefmt
 from flask_admin.model.filters import convert
 from flask_admin.model.form import converts
 from flask_admin.model.helpers import prettify_name
@@ -23,6 +25,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from markupsafe import Markup
+from sqlalchemy import func, select
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
@@ -107,6 +111,85 @@ def actor_id():
     return current_user.id if current_user.is_authenticated else None
 
 
+# The members' model view (goldcoin.admin.views.UserView): a member's admin page.
+MEMBERS_ENDPOINT = "members"
+
+
+def _members_view():
+    """The members' view when this request may open it, else None (once per request)."""
+    if "admin_members_view" not in g:
+        views = site_of(current_app)._views
+        view = next((v for v in views if getattr(v, "endpoint", None) == MEMBERS_ENDPOINT), None)
+        g.admin_members_view = view if view is not None and view.is_accessible() else None
+    return g.admin_members_view
+
+
+def member_cell(user_id, username):
+    """A member's username, linked to their admin page when this admin may open
+    it (a moderator may not: plain text then)."""
+    if user_id is None:
+        return ""
+    if username is None:
+        return f"#{user_id}"
+    if _members_view() is None:
+        return username
+    url = url_for(f"{MEMBERS_ENDPOINT}.details_view", id=user_id)
+    return Markup('<a class="member-link" href="{}" title="#{}">{}</a>').format(url, user_id, username)
+
+
+def _member_formatter(relation):
+    def format_member(view, context, model, name):
+        user = getattr(model, relation)
+        return member_cell(user.id, user.username) if user is not None else ""
+
+    return format_member
+
+
+def _member_export(relation):
+    def export_member(view, context, model, name):
+        user = getattr(model, relation)
+        return user.username if user is not None else ""
+
+    return export_member
+
+
+class UsernameFilter(BaseSQLAFilter):
+    """Rows whose member, named by the member id `column`, has this username
+    (any case). `users` is the members' model (core imports no domain)."""
+
+    contains = False
+
+    def __init__(self, column, name, users):
+        super().__init__(column, name)
+        self.users = users
+
+    def apply(self, query, value, alias=None):
+        value = str(value).strip()
+        username = self.users.username
+        matches = username.icontains(value, autoescape=True) if self.contains else func.lower(username) == value.lower()
+        return query.filter(self.column.in_(select(self.users.id).where(matches)))
+
+    def operation(self):
+        return admin_gettext("contains" if self.contains else "equals")
+
+
+class UsernameContainsFilter(UsernameFilter):
+    contains = True
+
+
+def username_filters(column, name, users):
+    """The filters "equals" and "contains" on the username of a member id column."""
+    return [UsernameFilter(column, name, users), UsernameContainsFilter(column, name, users)]
+
+
+def _short_datetime(view, value, name):
+    # Stored in UTC (core.types.UtcDateTime), as the forms enter them: seconds
+    # are enough in a list (the details page keeps the full value).
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
 class SecureIndexView(_RoleGate, AdminIndexView):
     allow_moderators = True
 
@@ -126,6 +209,39 @@ class SecureModelView(_RoleGate, ModelView):
 
     form_base_class = CSRFForm
     model_form_converter = _ModelConverter
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: _short_datetime}
+    # Many-to-one relationships to a member (e.g. ("user",)): the list shows the
+    # username, linked to the member's admin page, and is searchable and
+    # filterable by it. Flask-Admin joins a relationship named in column_list
+    # into the list's query (column_auto_select_related): no query per row.
+    member_relations = ()
+
+    def __init__(self, model, *args, **kwargs):
+        if self.member_relations:
+            self._add_member_columns(model)
+        super().__init__(model, *args, **kwargs)
+
+    def _add_member_columns(self, model):
+        labels = dict(self.column_labels or {})
+        formatters = dict(self.column_formatters or {})
+        # Flask-Admin exports with column_formatters unless told otherwise: a
+        # CSV gets the plain username, not the link.
+        exports = dict(formatters if self.column_formatters_export is None else self.column_formatters_export)
+        filters, searchable = [], []
+        for relation in self.member_relations:
+            label = labels.setdefault(relation, _l("Member"))
+            labels.setdefault(f"{relation}.username", label)
+            formatters.setdefault(relation, _member_formatter(relation))
+            exports.setdefault(relation, _member_export(relation))
+            prop = getattr(model, relation).property
+            (member_id,) = prop.local_columns
+            filters += username_filters(member_id, label, prop.mapper.class_)
+            searchable.append(f"{relation}.username")
+        self.column_labels = labels
+        self.column_formatters = formatters
+        self.column_formatters_export = exports
+        self.column_filters = tuple(self.column_filters or ()) + tuple(filters)
+        self.column_searchable_list = tuple(searchable) + tuple(self.column_searchable_list or ())
     # Column headers and form labels are named once, at start-up: lazily, so that
     # each request shows them in its language (goldcoin/core/admin_labels.py).
     def prettify_name(self, name):
@@ -140,6 +256,11 @@ class SecureModelView(_RoleGate, ModelView):
         if not groups:
             return groups
         return OrderedDict((" / ".join(gettext(part) for part in key.split(" / ")), items) for key, items in groups.items())
+
+    def get_export_columns(self):
+        # A CSV's headers are the columns' own names (as derived), whatever
+        # shorter label the list gives them: what reads the CSV keeps working.
+        return [(column, self._prettify_name(column)) for column, _label in super().get_export_columns()]
 
     def search_placeholder(self):
         if not self.column_searchable_list:

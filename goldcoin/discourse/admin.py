@@ -21,7 +21,9 @@ def _check_instance_url(form, field):
 class SettingsView(SecureModelView):
     column_list = ("instance_url",) + tuple(f"honour_{name}" for name in HONOURABLE_EVENTS) + ("updated_at",)
     form_columns = ("instance_url",) + tuple(f"honour_{name}" for name in HONOURABLE_EVENTS)
-    column_labels = {f"honour_{name}": name for name in HONOURABLE_EVENTS}
+    # Discourse's event names, breakable after each "_" (a zero-width space) so
+    # that seven of them fit a 1280 px list.
+    column_labels = {f"honour_{name}": name.replace("_", "_\u200b") for name in HONOURABLE_EVENTS}
     form_args = {"instance_url": {"validators": [_check_instance_url]}}
     can_create = False  # one row, created on first use
     can_delete = False
@@ -42,7 +44,8 @@ class SettingsView(SecureModelView):
 class EventView(ReadOnlyModelView):
     """Every signed delivery: a ping shows here as status `ping`."""
 
-    column_list = ("received_at", "event_name", "event_type", "event_id", "status", "coins", "user_id",
+    member_relations = ("user",)
+    column_list = ("received_at", "event_name", "event_type", "event_id", "status", "coins", "user",
                    "object_key", "detail", "instance")
     column_details_list = column_list + ("payload",)
     column_filters = ("event_name", "status", "instance")
@@ -51,7 +54,9 @@ class EventView(ReadOnlyModelView):
 
 
 class MemberView(ReadOnlyModelView):
-    column_list = ("discourse_user_id", "user_id", "username", "forum_created_at", "trust_level", "has_posted",
+    member_relations = ("user",)
+    column_labels = {"username": _l("Forum username")}
+    column_list = ("discourse_user_id", "user", "username", "forum_created_at", "trust_level", "has_posted",
                    "created_at")
     column_searchable_list = ("username",)
     column_default_sort = ("id", True)

@@ -8,7 +8,7 @@ is always a Gold Coin member.
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goldcoin.core.time import utcnow
 from goldcoin.core.types import UtcDateTime
@@ -73,6 +73,9 @@ class DiscourseEvent(db.Model):
     payload: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)
+
     def __repr__(self):
         return f"<DiscourseEvent {self.instance} #{self.event_id} {self.event_name} {self.status}>"
 
@@ -95,6 +98,9 @@ class DiscourseMember(db.Model):
     # Seen as the author of a forum post: activity of their own, for the like rules.
     has_posted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)
 
 
 class DiscoursePost(db.Model):

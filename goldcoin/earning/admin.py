@@ -76,15 +76,21 @@ class CampaignView(SecureModelView):
 
 
 class PersonalBoosterView(ReadOnlyModelView):
-    column_list = ("user_id", "multiplier", "starts_at", "ends_at", "key")
+    member_relations = ("user",)
+    column_list = ("user", "multiplier", "starts_at", "ends_at", "key")
+    column_default_sort = ("id", True)
 
 
 class ReferralView(ReadOnlyModelView):
-    column_list = ("referrer_id", "referee_id", "created_at", "milestone", "milestone_at")
+    member_relations = ("referrer", "referee")
+    column_labels = {"referrer": _l("Referrer"), "referee": _l("Referred member")}
+    column_list = ("referrer", "referee", "created_at", "milestone", "milestone_at")
+    column_default_sort = ("id", True)
 
 
 class EventView(ReadOnlyModelView):
-    column_list = ("event_id", "type", "user_id", "object_id", "awarded", "reason", "created_at")
+    member_relations = ("user",)
+    column_list = ("event_id", "type", "user", "object_id", "awarded", "reason", "created_at")
     column_default_sort = ("id", True)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from goldcoin.core.time import utcnow
 from goldcoin.core.types import BigId, UtcDateTime
@@ -101,6 +101,9 @@ class PersonalBooster(db.Model):
     # The cause of the grant (e.g. a redemption), so a retry grants once.
     key: Mapped[str] = mapped_column(String(200), unique=True)
 
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)
+
 
 class EarningCounter(db.Model):
     """Coins and awards per member, rule and UTC day: the row the daily caps
@@ -140,6 +143,10 @@ class Referral(db.Model):
     milestone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     milestone: Mapped[str | None] = mapped_column(String(40))
 
+    # Read-only, for the admin lists (they show and search the username).
+    referrer = relationship("User", foreign_keys=[referrer_id], viewonly=True)
+    referee = relationship("User", foreign_keys=[referee_id], viewonly=True)
+
 
 class ExternalMember(db.Model):
     """A member of an existing forum, known to us by the forum's id."""
@@ -166,3 +173,6 @@ class ExternalEvent(db.Model):
     reason: Mapped[str] = mapped_column(String(40), default="")
     payload: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)

@@ -13,6 +13,7 @@ from goldcoin.core import audit
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView, actor_id
 from goldcoin.core.errors import refusal_goes_to
 from goldcoin.extensions import db
+from goldcoin.formats import label
 
 from .currencies import store_listing
 from .models import BonusTier, IpnRecord, PaymentCurrency, RechargeOrder, RechargePackage
@@ -32,10 +33,43 @@ class BonusTierView(SecureModelView):
     column_default_sort = "min_coins"
 
 
+def _coins_cell(view, context, order, name):
+    if not order.bonus_coins:
+        return order.coins
+    return Markup('{} <small class="text-muted" title="{}">+{}</small>').format(
+        order.coins, _("bonus coins"), order.bonus_coins)
+
+
+def _paid_in_cell(view, context, order, name):
+    # The amount and its currency on two lines: "USDT.TRC20" does not wrap.
+    amount = "" if order.pay_amount is None else order.pay_amount
+    return Markup('{}<br><small class="text-muted">{}</small>').format(amount, order.pay_currency)
+
+
+def _status_cell(view, context, order, name):
+    if order.provider_status is None:
+        return label(order.status)
+    return Markup('{} <small class="text-muted" title="{}">({})</small>').format(
+        label(order.status), order.provider_status_text or "", order.provider_status)
+
+
+def _clipped(text, css="admin-clip"):
+    """A long token cut to the column's width (`admin-clip-lines`: prose cut
+    after two lines); the whole of it in the tooltip."""
+    if not text:
+        return ""
+    return Markup('<span class="{}" title="{}">{}</span>').format(css, text, text)
+
+
 class OrderView(ReadOnlyModelView):
-    column_list = ("id", "created_at", "user", "coins", "bonus_coins", "price", "currency", "pay_currency",
-                   "pay_amount", "status", "provider_status", "txn_id", "failure_reason")
-    column_filters = ("status", "pay_currency", "user_id", "created_at", "txn_id", "provider_status")
+    # Columns that fit 1280 px: coins with their bonus, amounts with their
+    # currency, the provider's status beside ours, long ids clipped (whole in
+    # the tooltip and on the details page).
+    member_relations = ("user",)
+    column_list = ("id", "created_at", "user", "coins", "price", "pay_amount", "status", "txn_id", "failure_reason")
+    column_labels = {"price": _l("Price"), "pay_amount": _l("Paid in"), "txn_id": _l("Transaction"),
+                     "failure_reason": _l("Failure reason")}
+    column_filters = ("status", "pay_currency", "created_at", "txn_id", "provider_status")
     column_searchable_list = ("txn_id", "address")
     column_default_sort = ("id", True)
     column_details_list = (
@@ -44,6 +78,9 @@ class OrderView(ReadOnlyModelView):
         "provider_status", "provider_status_text", "failure_reason", "expires_at", "checkout_url",
         "created_at", "updated_at", "completed_at", "last_polled_at", "ipn_trail",
     )
+    column_export_list = ("id", "created_at", "user", "coins", "bonus_coins", "price", "currency", "pay_currency",
+                          "pay_amount", "status", "provider_status", "txn_id", "failure_reason")
+    column_formatters_export = {}  # the CSV keeps the stored values
     can_export = True
     export_types = ["csv"]
 
@@ -56,7 +93,17 @@ class OrderView(ReadOnlyModelView):
         )
         return Markup(f"<ul>{items}</ul>" if items else "none")
 
-    column_formatters = {"ipn_trail": _ipn_trail}
+    column_formatters = {
+        "ipn_trail": _ipn_trail,
+        "coins": _coins_cell,
+        "price": lambda view, context, order, name: f"{order.price} {order.currency}",
+        "pay_amount": _paid_in_cell,
+        "status": _status_cell,
+        "txn_id": lambda view, context, order, name: _clipped(order.txn_id),
+        "failure_reason": lambda view, context, order, name: _clipped(order.failure_reason, "admin-clip-lines"),
+    }
+    # The details page shows every value whole.
+    column_formatters_detail = {"ipn_trail": _ipn_trail}
 
     @action("poll_now", _l("Poll now"), _l("Ask the payment provider about the selected pending orders now?"))
     def action_poll_now(self, ids):

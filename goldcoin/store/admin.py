@@ -5,6 +5,7 @@ import json
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.model.widgets import XEditableWidget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -35,10 +36,32 @@ def _either(codes):
     return ", ".join(codes)
 
 
+def _stock_cell(view, context, reward, name):
+    if reward.stock is None:
+        return _("Unlimited")
+    return _("Sold out") if reward.stock == 0 else str(reward.stock)
+
+
+class _RewardListWidget(XEditableWidget):
+    """The list's in-place editor. x-editable shows an empty value as a red
+    "Empty": an empty stock is unlimited, so its cell says so (and 0 says "Sold
+    out"), while the editor still edits the number."""
+
+    def __call__(self, field, **kwargs):
+        if field.short_name == "stock":
+            kwargs["data-value"] = "" if field.data is None else str(field.data)
+            kwargs["data-emptytext"] = _("Unlimited")
+            kwargs["data-emptyclass"] = "stock-unlimited"
+            if field.data == 0:
+                kwargs["class"] = "stock-sold-out"
+        return super().__call__(field, **kwargs)
+
+
 class RewardView(SecureModelView):
     list_template = "store/admin/reward_list.html"
     column_list = ("id", "name", "kind", "code", "cost", "stock", "per_user_limit", "duration_days", "active", "sort_order")
     column_editable_list = ("active", "sort_order", "stock")
+    column_formatters = {"stock": _stock_cell}
     column_filters = ("kind", "active")
     column_searchable_list = ("name", "slug")
     column_default_sort = ("sort_order", False)
@@ -53,6 +76,9 @@ class RewardView(SecureModelView):
         "stock": {"description": _l("Empty: unlimited.")},
     }
     can_delete = False  # redemptions point at rewards: deactivate instead
+
+    def get_list_form(self):
+        return self.scaffold_list_form(widget=_RewardListWidget())
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
@@ -105,16 +131,18 @@ class RewardView(SecureModelView):
 
 
 class RedemptionView(ReadOnlyModelView):
-    column_list = ("id", "created_at", "user_id", "reward", "cost", "transfer_id")
-    column_filters = ("user_id", "reward_id", "created_at")
+    member_relations = ("user",)
+    column_list = ("id", "created_at", "user", "reward", "cost", "transfer_id")
+    column_filters = ("reward_id", "created_at")
     column_default_sort = ("id", True)
 
 
 class EntitlementView(SecureModelView):
     """Admins may grant (e.g. a moderator's badge) or end entitlements by hand."""
 
-    column_list = ("id", "user_id", "kind", "code", "expires_at", "redemption_id", "created_at")
-    column_filters = ("user_id", "kind", "code", "expires_at")
+    member_relations = ("user",)
+    column_list = ("id", "user", "kind", "code", "expires_at", "redemption_id", "created_at")
+    column_filters = ("kind", "code", "expires_at")
     column_default_sort = ("id", True)
     form_columns = ("user_id", "kind", "code", "expires_at")
     form_choices = {"kind": [(k, KIND_LABELS.get(k, k)) for k in KINDS]}
@@ -128,7 +156,8 @@ class EntitlementView(SecureModelView):
 
 class MemberTitleView(SecureModelView):
     allow_moderators = True  # moderators clean up offensive titles
-    column_list = ("user_id", "title", "updated_at")
+    member_relations = ("user",)
+    column_list = ("user", "title", "updated_at")
     form_columns = ("title",)
     can_create = False
 
@@ -142,8 +171,10 @@ class MemberTitleView(SecureModelView):
 
 
 class PurchaseView(ReadOnlyModelView):
-    column_list = ("id", "created_at", "buyer_id", "item_key", "seller_id", "price", "seller_coins", "sink_coins")
-    column_filters = ("buyer_id", "seller_id", "item_key")
+    member_relations = ("buyer", "seller")
+    column_labels = {"buyer": _l("Buyer"), "seller": _l("Seller")}
+    column_list = ("id", "created_at", "buyer", "item_key", "seller", "price", "seller_coins", "sink_coins")
+    column_filters = ("item_key",)
     column_default_sort = ("id", True)
 
 

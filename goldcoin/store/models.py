@@ -85,6 +85,8 @@ class Redemption(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     reward = relationship(Reward, lazy="joined")
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)
 
 
 class Entitlement(db.Model):
@@ -104,6 +106,9 @@ class Entitlement(db.Model):
     redemption_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("redemptions.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)
+
 
 class MemberTitle(db.Model):
     """The custom title a member chose (shown only while they hold a title entitlement)."""
@@ -113,6 +118,9 @@ class MemberTitle(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     title: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    # Read-only, for the admin lists (they show and search the username).
+    user = relationship("User", viewonly=True)
 
 
 class Purchase(db.Model):
@@ -134,3 +142,7 @@ class Purchase(db.Model):
     seller_coins: Mapped[int] = mapped_column(Integer, default=0)
     sink_coins: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # Read-only, for the admin lists (they show and search the username).
+    buyer = relationship("User", foreign_keys=[buyer_id], viewonly=True)
+    seller = relationship("User", foreign_keys=[seller_id], viewonly=True)

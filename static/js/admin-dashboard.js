@@ -31,7 +31,7 @@
   function draw(data) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var width = svg.clientWidth || 960, height = svg.clientHeight || 320;
-    var pad = { left: 56, right: 16, top: 16, bottom: 36 };
+    var pad = { left: 56, right: 24, top: 16, bottom: 36 };
     svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     var values = [];
     SERIES.forEach(function (s) { values = values.concat(data[s.key]); });
@@ -44,16 +44,27 @@
     // Axes, zero line and a few labels.
     el("line", { x1: pad.left, y1: pad.top, x2: pad.left, y2: height - pad.bottom, stroke: "#999" });
     el("line", { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), stroke: "#999" });
+    var shown = {};
     [min, (min + max) / 2, max].forEach(function (v) {
-      el("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#555" }, String(Math.round(v)));
+      var text = String(Math.round(v));
+      if (shown[text]) { return; }  // 0..1: the middle would repeat a bound
+      shown[text] = true;
+      el("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#555", "class": "y-label" }, text);
     });
-    var step = Math.max(1, Math.ceil(n / 8));
-    data.days.forEach(function (day, i) {
-      // The last day always has a label; a step label too close before it would overlap it.
-      if ((i % step === 0 && n - 1 - i >= step / 2) || i === n - 1) {
-        el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", "font-size": 11, fill: "#555" }, day.slice(5));
+    // Day labels: every `step`-th day counted back from the last one (always
+    // labelled), `step` chosen from the measured width of a label, so that no
+    // two labels overlap at any width of the chart.
+    if (n > 0) {
+      var probe = el("text", { x: 0, y: -20, "font-size": 11 }, data.days[n - 1].slice(5));
+      var labelWidth = probe.getBBox().width || 30;
+      svg.removeChild(probe);
+      var perDay = n > 1 ? (width - pad.left - pad.right) / (n - 1) : Infinity;
+      var step = Math.max(1, Math.ceil((labelWidth + 8) / perDay));
+      for (var i = n - 1; i >= 0; i -= step) {
+        el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", "font-size": 11, fill: "#555", "class": "x-label" },
+           data.days[i].slice(5));
       }
-    });
+    }
 
     SERIES.forEach(function (s) {
       var points = data[s.key].map(function (v, i) { return x(i) + "," + y(v); }).join(" ");

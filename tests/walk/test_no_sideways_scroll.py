@@ -14,7 +14,7 @@ ADMIN_PAGES = ["/admin/", "/admin/earning_settings/", "/admin/earning_rules/", "
                "/admin/redemptions/", "/admin/entitlements/", "/admin/transfers/", "/admin/recharge_orders/",
                "/admin/members/", "/admin/adjust/", "/admin/audit/", "/admin/referrals/", "/admin/personal_boosters/",
                "/admin/booster_campaigns/", "/admin/challenges/", "/admin/bonus_tiers/", "/admin/accounts/",
-               "/admin/sent_mail/"]
+               "/admin/sent_mail/", "/admin/bounties/", "/admin/purchases/", "/admin/tokens/", "/admin/forum_events/"]
 # A visitor: the register page with a referral code (known or not) says who invited them.
 VISITOR_PAGES = ["/", "/login", "/register", "/register?ref=nosuchcode", "/store", "/leaderboard"]
 WHO = [(None, None, VISITOR_PAGES), ("alice", "alice-demo-pass", MEMBER_PAGES),
