@@ -4,6 +4,7 @@ the live updates, the confirmation, the redeem message, the notification and
 the email in Chinese. Screenshots go to GOLDCOIN_SCREENSHOT_DIR (else the
 test's temporary folder) for a person to look at the CJK rendering."""
 import email
+import email.policy
 import os
 from email.header import decode_header, make_header
 
@@ -105,6 +106,7 @@ def test_a_member_switches_to_chinese_recharges_and_redeems(demo_database, mailb
         page.screenshot(path=os.path.join(shots, "zh-history.png"), full_page=True)
 
     [mail] = mailbox.wait_for(1)
-    message = email.message_from_bytes(mail.content)
+    message = email.message_from_bytes(mail.content, policy=email.policy.default)
     assert str(make_header(decode_header(message["Subject"]))).startswith("金币网：充值订单 #")
-    assert "你的账户已到账 200 金币。" in message.get_payload(decode=True).decode("utf-8")
+    text = message.get_body(("plain",)).get_content()
+    assert "你的账户已到账 200 金币。" in text
