@@ -13,7 +13,7 @@ from goldcoin.ledger.models import utcnow
 
 from .compose import compose
 from .models import Notification, OutboxEmail
-from .preferences import PAYMENTS, recipient
+from .preferences import recipient
 
 
 def notify(session, user_id, text, url=None, email_subject=None, email_body=None, kind=None):
@@ -22,12 +22,9 @@ def notify(session, user_id, text, url=None, email_subject=None, email_body=None
     `kind` (preferences.KINDS) decides whether it is emailed too: when the
     member wants that kind by email, an email telling `text` (or
     `email_subject`/`email_body`, when given) with a link to `url` is queued.
-    The orders, which write their own email, name no kind: theirs is payments.
 
     Texts may be lazy (flask_babel.lazy_gettext): they are worded here, in the
     member's language (goldcoin.i18n.language_of), and stored so."""
-    if kind is None and email_subject:
-        kind = PAYMENTS
     saved_language, to = recipient(session, user_id, kind)
     if not has_app_context():
         to = None  # a script on a bare session: no templates or public URL to write an email with

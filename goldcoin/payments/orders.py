@@ -16,6 +16,7 @@ from goldcoin.earning.referrals import on_recharge_completed
 from goldcoin.ledger import SALES, system_account_id, transfer, wallet_id
 from goldcoin.ledger.models import utcnow
 from goldcoin.notifications import notify
+from goldcoin.notifications.preferences import PAYMENTS
 
 from .currencies import codes_for, remember
 from .errors import IllegalTransition, OrderNotFound, ProviderUnreachable
@@ -212,7 +213,7 @@ def _after_order_completed(session, order):
         body = _l("Your payment of %(amount)s %(currency)s for order #%(id)s is complete.\n"
                   "Your account has been credited with %(coins)s gold coins.\n", **values)
     notify(session, order.user_id, text, url,
-           email_subject=_l("Gold Coin: recharge #%(id)s successful", id=order.id), email_body=body)
+           email_subject=_l("Gold Coin: recharge #%(id)s successful", id=order.id), email_body=body, kind=PAYMENTS)
 
 
 def failure_text(order):
@@ -249,6 +250,7 @@ def _after_order_failed(session, order):
         email_subject=_l("Gold Coin: recharge #%(id)s not completed", id=order.id),
         email_body=_l("Your recharge order #%(id)s (%(coins)s coins) was not completed.\n%(why)s\n",
                       id=order.id, coins=order.coins, why=why),
+        kind=PAYMENTS,
     )
 
 
