@@ -21,9 +21,7 @@ def _check_instance_url(form, field):
 class SettingsView(SecureModelView):
     column_list = ("instance_url",) + tuple(f"honour_{name}" for name in HONOURABLE_EVENTS) + ("updated_at",)
     form_columns = ("instance_url",) + tuple(f"honour_{name}" for name in HONOURABLE_EVENTS)
-    # Discourse's event names, breakable after each "_" (a zero-width space) so
-    # that seven of them fit a 1280 px list.
-    column_labels = {f"honour_{name}": name.replace("_", "_\u200b") for name in HONOURABLE_EVENTS}
+    column_labels = {f"honour_{name}": name for name in HONOURABLE_EVENTS}
     form_args = {"instance_url": {"validators": [_check_instance_url]}}
     can_create = False  # one row, created on first use
     can_delete = False
