@@ -77,6 +77,13 @@ class _ModelConverter(AdminModelConverter):
     def convert_utc_datetime(self, field_args, **extra):
         return UtcDateTimeField(**field_args)
 
+    def _get_label(self, name, field_args):
+        # Flask-Admin's own falls back to WTForms' English field name for a
+        # field that column_labels (when it is set at all) does not name.
+        if "label" in field_args:
+            return field_args["label"]
+        return (self.view.column_labels or {}).get(name) or self.view.prettify_name(name)
+
 
 class _FilterConverter(FilterConverter):
     """List filters for our column types, as for the types they store as."""
