@@ -186,3 +186,15 @@ def test_json_messages_follow_the_members_language_and_codes_do_not(app, chinese
     r = api.post("/api/v1/me/language", {"language": "en"})
     r = api.post("/api/v1/rewards/999999/redeem", headers={"Idempotency-Key": "zh-test-2"})
     assert r.get_json()["error"] == "not_found" and not re.search(r"[\u4e00-\u9fff]", r.get_json()["message"])
+
+
+def test_what_a_member_is_told_after_posting_is_in_chinese(app, chinese_site):
+    client = app.test_client()
+    log_in(client, "alice", "alice-demo-pass")
+    page = client.get("/community/t/1").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = client.post("/community/t/1/reply", data={"csrf_token": token, "body": "谢谢分享，这个参数很有用。"},
+                    follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "已发布。" in html
+    assert "Posted." not in html

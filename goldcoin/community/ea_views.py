@@ -171,7 +171,7 @@ def ea_buy(ea_id):
     target = url_for("community.ea_detail", ea_id=ea.id)
     refusal_goes_to(target)
     eas.buy_ea(db.session, current_user, ea)
-    return done(f"You bought {ea.name}. Download it any time; it is yours.", target)
+    return done(_("You bought %(name)s. Download it any time; it is yours.", name=ea.name), target)
 
 
 @bp.get("/eas/<int:ea_id>/download")
@@ -208,25 +208,30 @@ def ea_queue():
     return render_template("community/ea_queue.html", items=[(ea, _proof(ea)) for ea in rows])
 
 
-@bp.post("/eas/<int:ea_id>/verify")
-@login_required
-def ea_verify(ea_id):
+def _ea_for_moderator(ea_id):
+    """The EA a moderator reviews from the queue, where a refusal returns."""
     ea = get_or_404(ExpertAdvisor, ea_id)
     if not current_user.is_moderator:
         abort(403)
     refusal_goes_to(url_for(".ea_queue"))
+    return ea
+
+
+@bp.post("/eas/<int:ea_id>/verify")
+@login_required
+def ea_verify(ea_id):
+    ea = _ea_for_moderator(ea_id)
     result = eas.verify_ea(db.session, current_user, ea, override_reason=request.form.get("override_reason"))
     if result.reason == "report_reused":
-        return done(f"Verified {ea.name}; nothing paid: its report already paid for another EA.", url_for(".ea_queue"), ok=False)
-    return done(f"Verified {ea.name}; the author earned {result.paid} coins.", url_for(".ea_queue"))
+        return done(_("Verified %(name)s; nothing paid: its report already paid for another EA.", name=ea.name),
+                    url_for(".ea_queue"), ok=False)
+    return done(_("Verified %(name)s; the author earned %(coins)s coins.", name=ea.name, coins=result.paid),
+                url_for(".ea_queue"))
 
 
 @bp.post("/eas/<int:ea_id>/reject")
 @login_required
 def ea_reject(ea_id):
-    ea = get_or_404(ExpertAdvisor, ea_id)
-    if not current_user.is_moderator:
-        abort(403)
-    refusal_goes_to(url_for(".ea_queue"))
+    ea = _ea_for_moderator(ea_id)
     eas.reject_ea(db.session, current_user, ea, request.form.get("reason"))
-    return done(f"Rejected {ea.name}.", url_for(".ea_queue"))
+    return done(_("Rejected %(name)s.", name=ea.name), url_for(".ea_queue"))

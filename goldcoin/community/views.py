@@ -98,7 +98,7 @@ def new_thread(slug):
         abort(404)
     refusal_goes_to(url_for(".section", slug=slug))
     thread = service.create_thread(db.session, current_user, sec, request.form.get("title"), request.form.get("body"))
-    return done("Posted.", url_for(".thread", thread_id=thread.id))
+    return done(_("Posted."), url_for(".thread", thread_id=thread.id))
 
 
 @bp.get("/t/<int:thread_id>")
@@ -133,7 +133,7 @@ def reply(thread_id):
     th = get_or_404(Thread, thread_id)
     refusal_goes_to(url_for(".thread", thread_id=th.id))
     post = service.reply(db.session, current_user, th, request.form.get("body"))
-    return done("Posted.", url_for(".thread", thread_id=th.id) + f"#post-{post.id}")
+    return done(_("Posted."), url_for(".thread", thread_id=th.id) + f"#post-{post.id}")
 
 
 @bp.post("/p/<int:post_id>/vote")
@@ -143,7 +143,7 @@ def vote(post_id):
     target = url_for(".thread", thread_id=post.thread_id) + f"#post-{post.id}"
     refusal_goes_to(target)
     service.upvote(db.session, current_user, post)
-    return done("Upvoted.", target)
+    return done(_("Upvoted."), target)
 
 
 @bp.post("/p/<int:post_id>/unvote")
@@ -151,7 +151,7 @@ def vote(post_id):
 def unvote(post_id):
     post = get_or_404(Post, post_id)
     service.remove_vote(db.session, current_user, post)
-    return done("Vote removed.", url_for(".thread", thread_id=post.thread_id) + f"#post-{post.id}")
+    return done(_("Vote removed."), url_for(".thread", thread_id=post.thread_id) + f"#post-{post.id}")
 
 
 @bp.post("/p/<int:post_id>/remove")
@@ -182,8 +182,11 @@ def accept(thread_id, post_id):
     th, post = get_or_404(Thread, thread_id), get_or_404(Post, post_id)
     refusal_goes_to(url_for(".thread", thread_id=th.id))
     result = service.accept_answer(db.session, current_user, th, post)
-    paid = f" {post.author.username} earned {result.paid} coins." if result and result.paid else ""
-    return done("Answer accepted." + paid, url_for(".thread", thread_id=th.id))
+    if result and result.paid:
+        message = _("Answer accepted. %(name)s earned %(coins)s coins.", name=post.author.username, coins=result.paid)
+    else:
+        message = _("Answer accepted.")
+    return done(message, url_for(".thread", thread_id=th.id))
 
 
 @bp.post("/t/<int:thread_id>/bounty")
@@ -197,7 +200,7 @@ def start_bounty(thread_id):
     except ValueError:
         raise CommunityError(_("The bounty must be a whole number of coins.")) from None
     bounties.start_bounty(db.session, current_user, th, amount)
-    return done(f"{amount} coins are now held in escrow for the best answer.", target)
+    return done(_("%(coins)s coins are now held in escrow for the best answer.", coins=amount), target)
 
 
 @bp.post("/bounties/<int:bounty_id>/award/<int:post_id>")
@@ -207,7 +210,7 @@ def award_bounty(bounty_id, post_id):
     target = url_for(".thread", thread_id=bounty.thread_id)
     refusal_goes_to(target)
     bounties.award_bounty(db.session, current_user, bounty, post)
-    return done(f"Bounty of {bounty.amount} coins awarded to {post.author.username}.", target)
+    return done(_("Bounty of %(coins)s coins awarded to %(name)s.", coins=bounty.amount, name=post.author.username), target)
 
 
 # Challenges -----------------------------------------------------------------
@@ -246,7 +249,7 @@ def challenge_enter(challenge_id):
     ea_id = request.form.get("ea_id", type=int)
     refusal_goes_to(target)
     challenges.enter_challenge(db.session, current_user, ch, post_id=post_id, ea_id=ea_id, note=request.form.get("note", ""))
-    return done("You are in. Good luck!", target)
+    return done(_("You are in. Good luck!"), target)
 
 
 # Referrals ------------------------------------------------------------------
