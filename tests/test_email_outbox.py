@@ -30,7 +30,8 @@ def test_an_email_the_server_refused_is_kept_and_retried_by_the_timer(app, app_c
     with app.app_context():
         from goldcoin.extensions import db
 
-        notify(db.session, alice.id, "Your coins arrived", email_subject="Coins arrived", email_body="200 coins")
+        notify(db.session, alice.id, "Your coins arrived", email_subject="Coins arrived", email_body="200 coins",
+               kind="payments")
         db.session.commit()
     wait_for_deliveries()
     [mail] = outbox(session)
@@ -64,7 +65,7 @@ def test_a_rolled_back_notification_leaves_no_email(app, session, make_user):
     with app.app_context():
         from goldcoin.extensions import db
 
-        notify(db.session, bob.id, "x", email_subject="never")
+        notify(db.session, bob.id, "x", email_subject="never", kind="payments")
         db.session.rollback()
     wait_for_deliveries()
     assert outbox(session) == []
