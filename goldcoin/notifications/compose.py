@@ -1,4 +1,6 @@
-"""A notification's email: subject, plain text and HTML, with a link back.
+"""A notification's email: subject, plain text and HTML, with a link back and
+a signed link that stops emails of its kind (unsubscribe), which its
+List-Unsubscribe header names too.
 
 Worded in the current locale: notify() calls it inside force_locale() with
 the member's language. Links are absolute, built from GOLDCOIN_PUBLIC_URL
@@ -11,6 +13,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from goldcoin.i18n import HTML_LANG, current_language
+
+from .unsubscribe import one_click_path, page_path
 
 SETTINGS_PATH = "/notifications/email"  # the member's email settings page (views)
 SUBJECT_TEXT = 120  # characters of the notification's text in a subject it names
@@ -26,9 +30,11 @@ def _shorten(text, limit):
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def compose(text, url, subject=None, body=None):
-    """{"subject", "body", "html", "message_id"} of the email telling `text`.
-    `subject` and `body` (already worded) replace the defaults drawn from `text`."""
+def compose(text, url, subject=None, body=None, unsubscribe=None):
+    """{"subject", "body", "html", "message_id", "list_unsubscribe"} of the
+    email telling `text`. `subject` and `body` (already worded) replace the
+    defaults drawn from `text`; `unsubscribe`, (user_id, kind), adds the link
+    that stops that member's emails of that kind."""
     subject = subject or _("Gold Coin: %(what)s", what=_shorten(text, SUBJECT_TEXT))
     body = (body or text).strip()
     context = {
@@ -37,6 +43,7 @@ def compose(text, url, subject=None, body=None):
         "paragraphs": [p for p in body.split("\n") if p.strip()],
         "link": _absolute(url),
         "settings_link": _absolute(SETTINGS_PATH),
+        "unsubscribe_link": _absolute(page_path(*unsubscribe)) if unsubscribe else None,
         "lang": HTML_LANG[current_language()],
     }
     # The app's Jinja environment without the request's context processors
@@ -48,4 +55,7 @@ def compose(text, url, subject=None, body=None):
         "body": env.get_template("notifications/email.txt").render(context),
         "html": env.get_template("notifications/email.html").render(context),
         "message_id": make_msgid(domain=domain),
+        # Built now with the body that shows the same link: the sender only
+        # copies it into the header, needing neither the kind nor the key.
+        "list_unsubscribe": _absolute(one_click_path(*unsubscribe)) if unsubscribe else None,
     }

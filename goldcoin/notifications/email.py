@@ -42,22 +42,27 @@ def mail_settings(config):
     }
 
 
-def build_message(sender, to, subject, body, html=None, message_id=None):
-    """The email as sent: plain text, and HTML as its alternative when there is one."""
+def build_message(sender, to, subject, body, html=None, message_id=None, list_unsubscribe=None):
+    """The email as sent: plain text, and HTML as its alternative when there is
+    one; with `list_unsubscribe` (an https URL), RFC 8058's one-click headers,
+    which mail clients show as their own "Unsubscribe" button."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id or make_msgid(domain="goldcoin.local")
+    if list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")
     return message
 
 
-def send_email(settings, to, subject, body, html=None, message_id=None):
-    message = build_message(settings["sender"], to, subject, body, html, message_id)
+def send_email(settings, to, subject, body, html=None, message_id=None, list_unsubscribe=None):
+    message = build_message(settings["sender"], to, subject, body, html, message_id, list_unsubscribe)
     with smtplib.SMTP(settings["server"], settings["port"], timeout=15) as smtp:
         if settings["use_tls"]:
             smtp.starttls()
@@ -92,9 +97,10 @@ def deliver(session, settings, mail_id, now=None):
         return "busy"
     mail = session.get(OutboxEmail, mail_id)
     to, subject, body, html, message_id = mail.to, mail.subject, mail.body, mail.html, mail.message_id
+    list_unsubscribe = mail.list_unsubscribe
     session.commit()  # no transaction open during the SMTP call
     try:
-        send_email(settings, to, subject, body, html, message_id)
+        send_email(settings, to, subject, body, html, message_id, list_unsubscribe)
     except Exception as exc:  # noqa: BLE001 - any refusal or outage: retried later
         mail = session.get(OutboxEmail, mail_id)
         mail.attempts += 1

@@ -35,6 +35,9 @@ class OutboxEmail(db.Model):
     html: Mapped[str | None] = mapped_column(Text)  # the HTML part (none in emails queued before 2200)
     # Chosen when queued, so that a retry of an email that did arrive carries the same id.
     message_id: Mapped[str | None] = mapped_column(String(255))
+    # The one-click unsubscribe URL of its member and kind, for the List-Unsubscribe
+    # header (RFC 8058); none in emails queued before 2300, which go without it.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When the next attempt is due; an attempt in flight pushes it ahead (a

@@ -50,7 +50,19 @@ def save_email_choices(session, user_id, kinds_on):
     unknown = set(kinds_on) - set(KINDS)
     if unknown:
         raise DomainError(_("Unknown kind of notification: %(kinds)s.", kinds=", ".join(sorted(unknown))))
-    rows = [{"user_id": user_id, "kind": kind, "enabled": kind in kinds_on} for kind in KINDS]
+    _upsert(session, user_id, {kind: kind in kinds_on for kind in KINDS})
+
+
+def stop_emailing(session, user_id, kind):
+    """Email `kind` no more (an unsubscribe link); the other kinds stay as they
+    are. One upsert of that kind's row: repeating it changes nothing."""
+    if kind not in KINDS:
+        raise DomainError(_("Unknown kind of notification: %(kinds)s.", kinds=kind))
+    _upsert(session, user_id, {kind: False})
+
+
+def _upsert(session, user_id, enabled_by_kind):
+    rows = [{"user_id": user_id, "kind": kind, "enabled": on} for kind, on in enabled_by_kind.items()]
     stmt = insert_once(session, EmailPreference).values(rows)
     session.execute(stmt.on_conflict_do_update(index_elements=["user_id", "kind"],
                                                set_={"enabled": stmt.excluded.enabled}))

@@ -30,7 +30,7 @@ def notify(session, user_id, text, url=None, email_subject=None, email_body=None
         to = None  # a script on a bare session: no templates or public URL to write an email with
     with force_locale(language_for(user_id, saved_language)):
         text, email_subject, email_body = (None if t is None else str(t) for t in (text, email_subject, email_body))
-        mail = compose(text, url, email_subject, email_body) if to else None
+        mail = compose(text, url, email_subject, email_body, unsubscribe=(user_id, kind)) if to else None
     note = Notification(user_id=user_id, text=text[:500], url=url)
     session.add(note)
     session.flush()
