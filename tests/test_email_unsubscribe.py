@@ -188,3 +188,47 @@ def test_the_page_speaks_the_members_language(public, session, make_user):
     done = visitor.post(path, data={"csrf_token": _form_csrf(page)}, headers={"Accept-Language": "en"})
     done = done.get_data(as_text=True)
     assert "你将不再收到" in done and "You will no longer" not in done
+
+
+SECRET = "unsubscribe-browser-test-secret-0123456789"
+
+
+@pytest.fixture
+def phone_server(tmp_path):
+    """app.py on a fresh SQLite database with one Chinese-speaking member."""
+    from flask_migrate import upgrade
+
+    from goldcoin import create_app
+    from goldcoin.auth.service import register_member
+    from goldcoin.extensions import db
+    from tests.support.server import running_server
+
+    url = f"sqlite:///{tmp_path / 'unsubscribe.db'}"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
+    with app.app_context():
+        upgrade()
+        member = register_member(db.session, "lin", "lin@example.com", "password123")
+        member.language = "zh_CN"
+        db.session.commit()
+        token = unsubscribe_token(member.id, "bounties")
+        db.engine.dispose()
+    with running_server({"DATABASE_URL": url, "SECRET_KEY": SECRET}) as base:
+        yield base, token
+
+
+def test_the_page_fits_a_phone(phone_server):
+    from playwright.sync_api import expect
+
+    from tests.support.browser import chromium_page
+
+    base, token = phone_server
+    with chromium_page() as page:
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(f"{base}/notifications/unsubscribe/{token}")
+        wide = "[document.documentElement.scrollWidth, window.innerWidth]"
+        scroll, inner = page.evaluate(wide)
+        assert scroll <= inner
+        page.click("#unsubscribe-form button")
+        expect(page.locator("#unsubscribe-done")).to_contain_text("你将不再收到")
+        scroll, inner = page.evaluate(wide)
+        assert scroll <= inner
