@@ -14,7 +14,7 @@ LISTS = ["/admin/members/", "/admin/accounts/", "/admin/transfers/", "/admin/tok
          "/admin/challenges/", "/admin/challenge_entries/", "/admin/ea_queue/", "/admin/bounties/",
          "/admin/rewards/", "/admin/redemptions/", "/admin/entitlements/", "/admin/titles/", "/admin/purchases/",
          "/admin/recharge_packages/", "/admin/bonus_tiers/", "/admin/recharge_orders/", "/admin/ipn_records/",
-         "/admin/payment_currencies/", "/admin/discourse_events/",
+         "/admin/payment_currencies/", "/admin/discourse_settings/", "/admin/discourse_events/",
          "/admin/discourse_members/"]
 
 
