@@ -16,7 +16,7 @@ from .settings import config_row, normalize_instance
 def _check_instance_url(form, field):
     try:
         field.data = normalize_instance(field.data)
-    except ValueError as exc:
+    except ValueError:
         raise ValidationError(_("Give the forum's address, e.g. https://forum.example.com.")) from None
 
 
