@@ -6,15 +6,18 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.auth.models import ADMIN, MODERATOR, User
 from goldcoin.core.audit import record
 from goldcoin.earning import AwardResult, award
 from goldcoin.earning.settings import get_int
 from goldcoin.ledger import InsufficientFunds
 from goldcoin.ledger.models import utcnow
 from goldcoin.notifications import coins as notices
+from goldcoin.notifications.preferences import REVIEW
+from goldcoin.notifications.service import notify
 from goldcoin.store.purchases import buy_item
 
 from . import performance
@@ -201,7 +204,18 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
     perf.ea_id = ea.id
     session.add(perf)
     session.flush()
+    _tell_moderators(session, ea, _l("New EA submitted for review: %(name)s", name=ea.name))
     return ea
+
+
+def _tell_moderators(session, ea, text):
+    """Every moderator and admin but the EA's author hears of an EA waiting in
+    the queue; the link lands on its entry there. `text` is lazy, so each
+    reads it in their own language."""
+    reviewers = session.scalars(select(User.id).where(User.role.in_((MODERATOR, ADMIN)), User.is_banned.is_(False),
+                                                      User.id != ea.author_id)).all()
+    for user_id in reviewers:
+        notify(session, user_id, text, f"/community/eas/queue#queue-{ea.id}", kind=REVIEW)
 
 
 def may_resubmit(user, ea):
@@ -264,6 +278,7 @@ def resubmit_ea(session, user, ea, upload_folder, *, name, description, file_nam
     for stored in filter(None, replaced):
         delete_after_commit(session, folder, stored)
     record(session, user.id, "ea.resubmit", f"ExpertAdvisor:{ea.id}", last_reject_reason=ea.reject_reason)
+    _tell_moderators(session, ea, _l("Rejected EA edited and resubmitted for review: %(name)s", name=ea.name))
     return ea
 
 

@@ -22,6 +22,7 @@ BOUNTIES = "bounties"
 CHALLENGES = "challenges"
 EARNED = "earned"
 CAPPED = "capped"
+REVIEW = "review"
 
 # kind -> (what the member reads on the settings page, emailed by default)
 KINDS = {
@@ -32,6 +33,8 @@ KINDS = {
     CHALLENGES: (_l("Challenge prizes paid to you"), True),
     EARNED: (_l("Coins earned for posts, answers and referrals"), False),
     CAPPED: (_l("An award paid nothing because you reached a daily limit"), False),
+    # Moderators and admins only; the bell tells them, the queue is where they act.
+    REVIEW: (_l("Moderators: an EA was submitted or resubmitted for review"), False),
 }
 
 
