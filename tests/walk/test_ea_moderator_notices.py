@@ -45,3 +45,17 @@ def test_a_moderator_who_resubmits_their_own_ea_is_not_told_of_it(app, forum, se
     assert upload(me).status_code == 302
     ea = only_ea(session)
     assert notices_of(me, ea.id) == [] and len(notices_of(mod, ea.id)) == 1
+
+
+def test_each_moderator_reads_the_notice_in_their_own_language(app, forum, session, make_user, make_api):
+    from sqlalchemy import update
+
+    from goldcoin.auth.models import User
+
+    author, moderator = make_user(), make_user(role="moderator")
+    session.execute(update(User).where(User.id == moderator.id).values(language="zh_CN"))
+    session.commit()
+    assert upload(make_api(author.username), name="TrendRider v2").status_code == 302
+    ea = only_ea(session)
+    [note] = notices_of(make_api(moderator.username), ea.id)
+    assert note["text"] == "新 EA 已提交待审核：TrendRider v2"
