@@ -1,10 +1,9 @@
 """Payments fixtures: the simulator as a real HTTP server, the test app served
-for real (so the simulator's IPNs reach it over HTTP), a real SMTP server."""
-import threading
+for real (so the simulator's IPNs reach it over HTTP); with the `mailbox`
+fixture (tests/conftest.py) the app sends its mail to a real SMTP server."""
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from goldcoin.aftercommit import subscribe
 from goldcoin.extensions import db
@@ -24,36 +23,6 @@ def simulator():
     with ServerThread(sim) as server:
         sim.base = server.base
         yield sim
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives and lets a test wait for it."""
-
-    def __init__(self):
-        self.messages = []
-        self.cond = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.cond:
-            self.messages.append(envelope)
-            self.cond.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count, timeout=30):
-        with self.cond:
-            assert self.cond.wait_for(lambda: len(self.messages) >= count, timeout), (
-                f"expected {count} emails, got {len(self.messages)}")
-            return list(self.messages)
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
 
 
 _events = []
