@@ -215,3 +215,14 @@ def mailbox():
     (tests/support/mail.py); the payments tests' app sends its mail there."""
     with smtp_server() as box:
         yield box
+
+
+@pytest.fixture
+def empty_database_url(db_kind, tmp_path):
+    """A database with no tables yet, of the --db kind (for the migration tests)."""
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    url, drop = create_pg_database()
+    yield url
+    drop()

@@ -10,13 +10,11 @@ from goldcoin.extensions import db
 from tests.support.server import running_server
 
 
-@contextmanager
-def served_demo(directory, env=None, add=None):
-    """Build the demo database in `directory` (then `add(session)` if given),
-    serve it with the payment simulator (and `env` on top); yield (base URL,
-    database URL)."""
+def build_demo_database(directory, config=None, add=None):
+    """Migrate a new SQLite database in `directory` and fill it with the demo
+    (then `add(session)` if given); return its URL. `config`: more for create_app."""
     url = f"sqlite:///{directory / 'demo.db'}"
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, **(config or {})})
     with app.app_context():
         upgrade()
         create_demo_data(db.session, app.config)
@@ -24,5 +22,13 @@ def served_demo(directory, env=None, add=None):
             add(db.session)
         db.session.commit()
         db.engine.dispose()
+    return url
+
+
+@contextmanager
+def served_demo(directory, env=None, add=None):
+    """The demo database (build_demo_database) served by app.py with the
+    payment simulator (and `env` on top); yield (base URL, database URL)."""
+    url = build_demo_database(directory, add=add)
     with running_server({"DATABASE_URL": url, "GOLDCOIN_PAYMENT_SIMULATOR": "1", **(env or {})}) as base:
         yield base, url
