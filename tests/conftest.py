@@ -202,19 +202,18 @@ def make_api(app):
     return make
 
 
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
+    with smtp_server() as box:
+        yield box
+
+
 @pytest.fixture(scope="session")
 def redis_service():
     url, prefix = redis_for_tests()
     yield url, prefix
     delete_prefix(url, prefix)
-
-
-@pytest.fixture
-def mailbox():
-    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives
-    (tests/support/mail.py); the payments tests' app sends its mail there."""
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture

@@ -58,13 +58,20 @@ def _decimal(value, name, minimum=None, maximum=None):
     return number.quantize(Decimal("0.01"))
 
 
-def _int(value, name, minimum=0):
+# The columns are 32-bit integers: a larger number must be refused here, not
+# overflow in the database (SQLite raised OverflowError, a 500).
+INT_MAX = 2**31 - 1
+
+
+def _int(value, name, minimum=0, maximum=INT_MAX):
     try:
         number = int(str(value).strip())
     except ValueError:
         raise CommunityError(_("%(name)s must be a whole number.", name=name)) from None
     if number < minimum:
         raise CommunityError(_("%(name)s must be at least %(minimum)s.", name=name, minimum=minimum))
+    if number > maximum:
+        raise CommunityError(_("%(name)s must be at most %(maximum)s.", name=name, maximum=maximum))
     return number
 
 

@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.support.demo import build_demo_database
+from tests.support.server import build_demo_database
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Payments fixtures: the simulator as a real HTTP server, the test app served
-for real (so the simulator's IPNs reach it over HTTP); with the `mailbox`
-fixture (tests/conftest.py) the app sends its mail to a real SMTP server."""
+for real (so the simulator's IPNs reach it over HTTP). The SMTP server
+(`mailbox`) is in tests/conftest.py."""
 from decimal import Decimal
 
 import pytest

@@ -1,5 +1,6 @@
-"""A real SMTP server (aiosmtpd) for tests: it keeps what it receives and lets
-a test wait for it."""
+"""A real SMTP server (aiosmtpd) for the tests: it keeps what it receives and
+lets a test wait for it. The `mailbox` fixture (tests/conftest.py) is one on a
+free port; `smtp_server(port)` starts one where a test needs it to appear."""
 import threading
 from contextlib import contextmanager
 
@@ -14,6 +15,7 @@ class Mailbox:
     def __init__(self):
         self.messages = []
         self.cond = threading.Condition()
+        self.port = None
 
     async def handle_DATA(self, server, session, envelope):
         with self.cond:
@@ -30,8 +32,6 @@ class Mailbox:
 
 @contextmanager
 def smtp_server(port=None):
-    """Serve a Mailbox on 127.0.0.1 (on `port`, or a free one); yield it with
-    its `.port`; stop the server afterwards."""
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=port or free_port())
     controller.start()

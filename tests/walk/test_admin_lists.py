@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.support.browser import chromium_context, log_in
-from tests.support.demo import served_demo
+from tests.support.server import running_demo
 
 LISTS = ["/admin/members/", "/admin/accounts/", "/admin/transfers/", "/admin/tokens/", "/admin/audit/",
          "/admin/earning_rules/", "/admin/earning_settings/", "/admin/booster_campaigns/",
@@ -15,7 +15,7 @@ LISTS = ["/admin/members/", "/admin/accounts/", "/admin/transfers/", "/admin/tok
          "/admin/challenges/", "/admin/challenge_entries/", "/admin/ea_queue/", "/admin/bounties/",
          "/admin/rewards/", "/admin/redemptions/", "/admin/entitlements/", "/admin/titles/", "/admin/purchases/",
          "/admin/recharge_packages/", "/admin/bonus_tiers/", "/admin/recharge_orders/", "/admin/ipn_records/",
-         "/admin/payment_currencies/", "/admin/discourse_events/",
+         "/admin/payment_currencies/", "/admin/discourse_settings/", "/admin/discourse_events/",
          "/admin/discourse_members/"]
 
 
@@ -51,7 +51,7 @@ def add_long_rows(session):
 
 @pytest.fixture(scope="module")
 def admin_server(tmp_path_factory):
-    with served_demo(tmp_path_factory.mktemp("walk-admin"), add=add_long_rows) as (base, _url):
+    with running_demo(tmp_path_factory.mktemp("walk-admin"), add_rows=add_long_rows) as (base, _):
         yield base
 
 

@@ -21,7 +21,7 @@ from tests.payments.conftest import (  # noqa: F401 - the payments tests' simula
     simulator,
 )
 from tests.support.browser import chromium_context, log_in
-from tests.support.demo import served_demo
+from tests.support.server import running_demo
 
 UNREACHABLE = "The payment service could not be reached. No coins were charged; please try again in a few minutes."
 UNREACHABLE_ZH = "无法连接支付服务。没有扣款；请几分钟后再试。"
@@ -96,8 +96,7 @@ def test_a_provider_refusal_is_told_plainly_too(app, payments_config, member, ca
 @pytest.fixture(scope="module")
 def demo_with_the_provider_down(tmp_path_factory):
     """The demo served with CoinPayments pointed at a closed port."""
-    env = {"COINPAYMENTS_API_URL": closed_port_url("/api.php")}
-    with served_demo(tmp_path_factory.mktemp("down"), env) as served:
+    with running_demo(tmp_path_factory.mktemp("down"), {"COINPAYMENTS_API_URL": closed_port_url("/api.php")}) as served:
         yield served
 
 
