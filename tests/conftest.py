@@ -214,3 +214,14 @@ def redis_service():
     url, prefix = redis_for_tests()
     yield url, prefix
     delete_prefix(url, prefix)
+
+
+@pytest.fixture
+def empty_database_url(db_kind, tmp_path):
+    """A database with no tables yet, of the --db kind (for the migration tests)."""
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    url, drop = create_pg_database()
+    yield url
+    drop()

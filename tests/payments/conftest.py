@@ -4,8 +4,11 @@ for real (so the simulator's IPNs reach it over HTTP). The SMTP server
 from decimal import Decimal
 
 import pytest
+from flask_migrate import upgrade
 
+from goldcoin import create_app
 from goldcoin.aftercommit import subscribe
+from goldcoin.auth.service import register_member
 from goldcoin.extensions import db
 from goldcoin.payments.seed import seed_packages
 from goldcoin.payments.simulator import Simulator, SimulatorAccount, SimulatorIntegration
@@ -100,3 +103,17 @@ def v2(payments_config):
     """New orders go to CoinPayments' current platform (request it before `app`)."""
     payments_config["COINPAYMENTS_API"] = "v2"
     return payments_config
+
+
+@pytest.fixture
+def demo_database(tmp_path):
+    """A migrated SQLite database (its packages seeded) with one member, newcomer,
+    for a served app.py."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()  # the migration seeds the brief's packages
+        register_member(db.session, "newcomer", "newcomer@example.com", "newcomer-pass-1")
+        db.session.commit()
+        db.engine.dispose()
+    return url

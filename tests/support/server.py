@@ -114,6 +114,15 @@ def running_demo(directory, env=None, add_rows=None):
     bob, dave ...) in a SQLite file in `directory`, served by app.py with the
     payment simulator; `add_rows(session)` adds what a test needs beyond the
     demo, `env` overrides the server's environment. Yields (base URL, database URL)."""
+    url = build_demo_database(directory, add_rows=add_rows)
+    with running_server({"DATABASE_URL": url, "GOLDCOIN_PAYMENT_SIMULATOR": "1", **(env or {})}) as base:
+        yield base, url
+
+
+def build_demo_database(directory, config=None, add_rows=None):
+    """Migrate a new SQLite file in `directory`, fill it with the demo economy
+    (then `add_rows(session)` if given) and return its URL; `config` adds to
+    create_app's."""
     from flask_migrate import upgrade
 
     from goldcoin import create_app
@@ -121,7 +130,7 @@ def running_demo(directory, env=None, add_rows=None):
     from goldcoin.extensions import db
 
     url = f"sqlite:///{Path(directory) / 'demo.db'}"
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, **(config or {})})
     with app.app_context():
         upgrade()
         create_demo_data(db.session, app.config)
@@ -129,5 +138,4 @@ def running_demo(directory, env=None, add_rows=None):
             add_rows(db.session)
         db.session.commit()
         db.engine.dispose()
-    with running_server({"DATABASE_URL": url, "GOLDCOIN_PAYMENT_SIMULATOR": "1", **(env or {})}) as base:
-        yield base, url
+    return url
