@@ -6,8 +6,6 @@ import re
 from email import policy
 from email.utils import parsedate_to_datetime
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
 from goldcoin.auth.models import User
@@ -15,20 +13,7 @@ from goldcoin.core.time import utcnow
 from goldcoin.notifications import coins as notices
 from goldcoin.notifications.email import wait_for_deliveries
 from goldcoin.notifications.models import Notification
-from tests.payments.conftest import Mailbox
-from tests.support.server import free_port
 from tests.test_email_outbox import outbox
-
-
-@pytest.fixture
-def mailbox():
-    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
 
 
 def _notice(app, fn, *args, **kwargs):
