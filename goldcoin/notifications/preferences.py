@@ -38,6 +38,15 @@ KINDS = {
 }
 
 
+# Kinds only staff receive: a member's settings page does not offer them.
+STAFF_KINDS = {REVIEW}
+
+
+def kinds_for(user):
+    """The kinds `user` can receive, as KINDS orders them: staff get them all."""
+    return {kind: entry for kind, entry in KINDS.items() if user.is_moderator or kind not in STAFF_KINDS}
+
+
 def email_choices(session, user_id):
     """{kind: emailed?} for every kind, the member's choices over the defaults."""
     chosen = dict(session.execute(
