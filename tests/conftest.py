@@ -203,6 +203,17 @@ def make_api(app):
 
 
 @pytest.fixture
+def events_token(app):
+    """A forum's Bearer token of scope `events`, for POST /api/v1/events."""
+    from goldcoin.auth.service import create_token
+
+    with app.app_context():
+        _, plaintext = create_token(db.session, "forum", "events")
+        db.session.commit()
+    return plaintext
+
+
+@pytest.fixture
 def mailbox():
     """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
     with smtp_server() as box:

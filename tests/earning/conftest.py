@@ -1,13 +1,7 @@
-"""The earning tests' fixtures: a forum token for POST /api/v1/events."""
+"""The earning tests' fixtures: `token`, the root conftest's forum token for POST /api/v1/events."""
 import pytest
-
-from goldcoin.auth.service import create_token
-from goldcoin.extensions import db
 
 
 @pytest.fixture
-def token(app):
-    with app.app_context():
-        _, plaintext = create_token(db.session, "forum", "events")
-        db.session.commit()
-    return plaintext
+def token(events_token):
+    return events_token

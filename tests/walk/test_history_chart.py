@@ -4,17 +4,13 @@ squeezed at 390 px and widened at 1280 px)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import chromium_context, log_in
+from tests.support.browser import chromium_context, member_page
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_charts_label_keeps_its_shape_at_every_width(demo_server, width):
     with chromium_context() as context:
-        page = context.new_page()
-        page.set_viewport_size({"width": width, "height": 800})
-        page.goto(demo_server + "/login")
-        log_in(page, "alice", "alice-demo-pass")
-        page.wait_for_url(demo_server + "/profile")
+        page = member_page(context, demo_server, "alice", width)
         page.goto(demo_server + "/history")
         label = page.locator("#balance-chart-max")
         expect(label).to_have_text("max 260")
