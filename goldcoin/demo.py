@@ -9,6 +9,8 @@ from .ledger import ensure_system_accounts
 from .ledger.adjustments import adjust_balance
 from .payments.demo import create_payments_demo_data
 from .store.demo import create_store_demo
+from .store.models import Reward
+from .store.service import redeem_reward
 
 DEMO_MEMBERS = [
     # username, role, password
@@ -36,5 +38,16 @@ def create_demo_data(session, config=None):
     # paid, EAs verified, answers accepted, the store's catalogue, packages).
     create_community_demo(session, config)
     create_store_demo(session, users)
+    join_vip_as_a_member_would(session, users["alice"])
     create_payments_demo_data(session)
     return True
+
+
+def join_vip_as_a_member_would(session, member):
+    """The member buys the VIP group in the store: the store's own redemption
+    (coins debited through the ledger, the group entitlement granted), so the
+    VIP section has a member and posts to show. bob keeps his coins to try
+    joining himself. The client key makes a second run a refused replay
+    rather than a second purchase (create_demo_data runs this once anyway)."""
+    vip = session.scalar(select(Reward).where(Reward.slug == "vip-group"))
+    return redeem_reward(session, member.id, vip.id, "demo-vip")

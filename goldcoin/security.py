@@ -154,12 +154,27 @@ def acting_user_id():
     return current_user.id if current_user.is_authenticated else None
 
 
+def _csrf_reason(description):
+    """Flask-WTF words its refusals in English only: the reader's language here."""
+    reasons = {
+        "The CSRF token is missing.": _("The form's security token is missing."),
+        "The CSRF token is invalid.": _("The form's security token is not valid."),
+        "The CSRF token has expired.": _("The form has expired."),
+        "The CSRF tokens do not match.": _("The form's security token does not match this session."),
+        "The CSRF session token is missing.": _("Your session has ended."),
+        "The referrer header is missing.": _("The browser did not say which page sent the form."),
+        "The referrer does not match the host.": _("The form was sent from another site."),
+    }
+    return reasons.get(description, _("The form could not be checked."))
+
+
 def _answer_csrf(exc):
+    reason = _csrf_reason(exc.description)
     if is_api_request():
         return error_response(
-            "bad_request", f"{exc.description} Send the X-CSRFToken header from GET /api/v1/auth/csrf."
+            "bad_request", _("%(reason)s Send the X-CSRFToken header from GET /api/v1/auth/csrf.", reason=reason)
         )
-    return error_page(400, exc.description)
+    return error_page(400, _("%(reason)s Reload the page and send the form again.", reason=reason))
 
 
 def init_app(app):

@@ -28,8 +28,5 @@ for _ in $(seq 100); do
   kill -0 "$catcher" 2>/dev/null || { echo "the mail catcher did not start (port $MAIL_PORT taken? set MAIL_CATCHER_PORT)"; exit 1; }
   sleep 0.1
 done
-# The demo command without gevent: under monkey-patching, a background
-# greenlet that waits for SQLite's write lock blocks the whole process in C,
-# the command holding the lock included (30 s per wait, then a failed send).
-GOLDCOIN_ASYNC_MODE=threading .venv/bin/flask goldcoin demo
+.venv/bin/flask goldcoin demo
 .venv/bin/python app.py

@@ -16,6 +16,7 @@ from goldcoin import create_app  # noqa: E402
 from goldcoin.extensions import db  # noqa: E402
 from goldcoin.ledger import balance_of, ensure_system_accounts, reconcile, wallet_id  # noqa: E402
 from goldcoin.ledger.adjustments import adjust_balance  # noqa: E402
+from tests.support.mail import smtp_server  # noqa: E402
 from tests.support.services import create_pg_database, delete_prefix, redis_for_tests  # noqa: E402
 
 
@@ -201,8 +202,37 @@ def make_api(app):
     return make
 
 
+@pytest.fixture
+def events_token(app):
+    """A forum's Bearer token of scope `events`, for POST /api/v1/events."""
+    from goldcoin.auth.service import create_token
+
+    with app.app_context():
+        _, plaintext = create_token(db.session, "forum", "events")
+        db.session.commit()
+    return plaintext
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
+    with smtp_server() as box:
+        yield box
+
+
 @pytest.fixture(scope="session")
 def redis_service():
     url, prefix = redis_for_tests()
     yield url, prefix
     delete_prefix(url, prefix)
+
+
+@pytest.fixture
+def empty_database_url(db_kind, tmp_path):
+    """A database with no tables yet, of the --db kind (for the migration tests)."""
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    url, drop = create_pg_database()
+    yield url
+    drop()

@@ -3,14 +3,13 @@ the minute timer (poll-payments, or send-email) against a real SMTP server;
 .mq4/.mq5 downloads carry the charset once."""
 from datetime import timedelta
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from goldcoin.core.time import utcnow
 from goldcoin.notifications import notify
 from goldcoin.notifications.email import wait_for_deliveries
 from goldcoin.notifications.models import OutboxEmail
-from tests.payments.conftest import Mailbox
+from tests.support.mail import smtp_server
 from tests.support.server import free_port
 
 
@@ -40,10 +39,7 @@ def test_an_email_the_server_refused_is_kept_and_retried_by_the_timer(app, app_c
     result = runner.invoke(args=["goldcoin", "send-email"])
     assert result.exit_code == 0 and "sent=0" in result.output
 
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(port) as box:
         session.execute(update(OutboxEmail).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
         session.commit()  # its backoff has passed
         result = runner.invoke(args=["goldcoin", "poll-payments"])  # the minute timer
@@ -55,8 +51,6 @@ def test_an_email_the_server_refused_is_kept_and_retried_by_the_timer(app, app_c
         # Sent once: the next tick sends nothing more.
         assert "sent=0" in runner.invoke(args=["goldcoin", "send-email"]).output
         assert len(box.messages) == 1
-    finally:
-        controller.stop()
 
 
 def test_a_rolled_back_notification_leaves_no_email(app, session, make_user):

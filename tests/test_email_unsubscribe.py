@@ -16,13 +16,13 @@ from goldcoin.notifications import notify
 from goldcoin.notifications.email import wait_for_deliveries
 from goldcoin.notifications.preferences import email_choices
 from goldcoin.notifications.unsubscribe import SALT, unsubscribe_token
-from tests.test_email_notifications import _notice, mailbox  # noqa: F401 - the real SMTP server fixture
+from tests.test_email_notifications import _notice
 from tests.test_email_outbox import outbox
 
 PUBLIC = "https://coins.example.test"
 PAGE = re.compile(re.escape(PUBLIC) + r"/notifications/unsubscribe/([A-Za-z0-9_.\-]+)")
 DEFAULTS = {"payments": True, "admin": True, "eas": True, "bounties": True, "challenges": True, "earned": False,
-            "capped": False}
+            "capped": False, "review": False}
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def _payment_notice(app, user_id, order):
 
 
 def test_the_email_has_the_headers_and_links_and_the_link_turns_that_kind_off(public, session, make_user,
-                                                                               mailbox):  # noqa: F811
+                                                                               mailbox):
     public.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
     bob = make_user("bob")
     _notice(public, notices.coins_adjusted, bob.id, 25, "thanks for the report")  # kind "admin"

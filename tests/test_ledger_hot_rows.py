@@ -8,7 +8,6 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from goldcoin.auth.models import ApiToken
-from goldcoin.auth.service import create_token
 from goldcoin.earning import award
 from goldcoin.earning.service import ensure_default_rules
 from goldcoin.extensions import db
@@ -71,13 +70,6 @@ class Statements:
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._record)
 
-
-@pytest.fixture
-def events_token(app):
-    with app.app_context():
-        _, plaintext = create_token(db.session, "forum", "events")
-        db.session.commit()
-    return plaintext
 
 
 def forum_event(n, external_id="f-1"):

@@ -12,17 +12,6 @@ from sqlalchemy import BigInteger, Integer, create_engine, inspect, select, text
 from goldcoin import ROOT, create_app
 from goldcoin.config import ConfigurationError
 from goldcoin.extensions import db
-from tests.support.services import create_pg_database
-
-
-@pytest.fixture
-def empty_database_url(db_kind, tmp_path):
-    if db_kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    url, drop = create_pg_database()
-    yield url
-    drop()
 
 
 def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_database_url):

@@ -292,7 +292,7 @@ class AdjustmentView(SecureBaseView):
         session = db.session
         user = session.scalar(select(User).where(func.lower(User.username) == form.member.data.strip().lower()))
         if user is None:
-            form.member.errors = list(form.member.errors) + ["No such member."]
+            form.member.errors = list(form.member.errors) + [_("No such member.")]
             return self.render("admin/adjust.html", form=form), 400
         try:
             with session.begin_nested():  # a refused adjustment leaves nothing behind
@@ -302,7 +302,7 @@ class AdjustmentView(SecureBaseView):
             balance = balance_of(session, wallet_id(session, user.id))
         except LedgerError as exc:
             message = (
-                f"{user.username} does not hold {abs(form.amount.data)} coins."
+                _("%(username)s does not hold %(coins)s coins.", username=user.username, coins=abs(form.amount.data))
                 if isinstance(exc, InsufficientFunds)
                 else exc.message
             )
@@ -313,8 +313,9 @@ class AdjustmentView(SecureBaseView):
                   "info")
         else:
             flash(
-                f"Adjusted {user.username} by {form.amount.data:+d} coins (transfer {posting.transfer.id}); "
-                f"balance now {int(balance)}.",
+                _("Adjusted %(username)s by %(coins)s coins (transfer %(id)s); balance now %(balance)s.",
+                  username=user.username, coins=f"{form.amount.data:+d}", id=posting.transfer.id,
+                  balance=int(balance)),
                 "success",
             )
         return redirect(self.get_url(".index"))

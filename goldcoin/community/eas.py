@@ -6,15 +6,18 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from goldcoin.auth.models import ADMIN, MODERATOR, User
 from goldcoin.core.audit import record
 from goldcoin.earning import AwardResult, award
 from goldcoin.earning.settings import get_int
 from goldcoin.ledger import InsufficientFunds
 from goldcoin.ledger.models import utcnow
 from goldcoin.notifications import coins as notices
+from goldcoin.notifications.preferences import REVIEW
+from goldcoin.notifications.service import notify
 from goldcoin.store.purchases import buy_item
 
 from . import performance
@@ -58,13 +61,20 @@ def _decimal(value, name, minimum=None, maximum=None):
     return number.quantize(Decimal("0.01"))
 
 
-def _int(value, name, minimum=0):
+# The columns are 32-bit integers: a larger number must be refused here, not
+# overflow in the database (SQLite raised OverflowError, a 500).
+INT_MAX = 2**31 - 1
+
+
+def _int(value, name, minimum=0, maximum=INT_MAX):
     try:
         number = int(str(value).strip())
     except ValueError:
         raise CommunityError(_("%(name)s must be a whole number.", name=name)) from None
     if number < minimum:
         raise CommunityError(_("%(name)s must be at least %(minimum)s.", name=name, minimum=minimum))
+    if number > maximum:
+        raise CommunityError(_("%(name)s must be at most %(maximum)s.", name=name, maximum=maximum))
     return number
 
 
@@ -194,7 +204,18 @@ def upload_ea(session, user, upload_folder, *, name, description, file_name, fil
     perf.ea_id = ea.id
     session.add(perf)
     session.flush()
+    _tell_moderators(session, ea, _l("New EA submitted for review: %(name)s", name=ea.name))
     return ea
+
+
+def _tell_moderators(session, ea, text):
+    """Every moderator and admin but the EA's author hears of an EA waiting in
+    the queue; the link lands on its entry there. `text` is lazy, so each
+    reads it in their own language."""
+    reviewers = session.scalars(select(User.id).where(User.role.in_((MODERATOR, ADMIN)), User.is_banned.is_(False),
+                                                      User.id != ea.author_id)).all()
+    for user_id in reviewers:
+        notify(session, user_id, text, f"/community/eas/queue#queue-{ea.id}", kind=REVIEW)
 
 
 def may_resubmit(user, ea):
@@ -257,6 +278,7 @@ def resubmit_ea(session, user, ea, upload_folder, *, name, description, file_nam
     for stored in filter(None, replaced):
         delete_after_commit(session, folder, stored)
     record(session, user.id, "ea.resubmit", f"ExpertAdvisor:{ea.id}", last_reject_reason=ea.reject_reason)
+    _tell_moderators(session, ea, _l("Rejected EA edited and resubmitted for review: %(name)s", name=ea.name))
     return ea
 
 

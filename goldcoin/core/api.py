@@ -28,6 +28,7 @@ from http import HTTPStatus
 
 import flask_smorest
 from flask import current_app
+from flask_babel import gettext as _
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
@@ -58,7 +59,7 @@ class Parser(FlaskParser):
         if not raw:
             return missing  # no body: loads as {} (an error only if a field is required)
         if not is_json_request(req):
-            raise ApiError("bad_request", "Send a JSON body with Content-Type: application/json.")
+            raise ApiError("bad_request", _("Send a JSON body with Content-Type: application/json."))
         return parse_json_body(raw, depth_of(schema))
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
@@ -93,7 +94,7 @@ class Int64Converter(IntegerConverter):
         if len(value) > 19 or int(value) > INT64_MAX:
             # An HTTPException from a converter becomes the request's routing
             # error, which the one handler answers.
-            raise BadRequest(f"'{value}' is not a 64-bit id.")
+            raise BadRequest(_("'%(value)s' is not a 64-bit id.", value=value[:30]))
         return super().to_python(value)
 
 

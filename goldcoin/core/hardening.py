@@ -13,6 +13,7 @@ security headers, and input that no view can be handed.
   be encoded).
 """
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -28,7 +29,7 @@ class Int64Converter(IntegerConverter):
     def to_python(self, value):
         number = super().to_python(value)
         if number > INT64_MAX:
-            raise BadRequest(f"{value[:30]} is too large for an id.")
+            raise BadRequest(_("%(value)s is too large for an id.", value=value[:30]))
         return number
 
 
@@ -57,7 +58,7 @@ def _check(candidates):
     for text in candidates:
         if bad_text_reason(text):
             # A plain 400 (not a refused form): JSON under /api, the error page elsewhere.
-            raise BadRequest("The request contains a NUL or an invalid character.")
+            raise BadRequest(_("The request contains a NUL or an invalid character."))
 
 
 def _policy():

@@ -26,6 +26,7 @@ _PREDICATES = [(re.compile(pattern), text) for pattern, text in (
     (r"must not contain a lone surrogate\.", _l("must not contain a lone surrogate.")),
     (r"must be at least (?P<n>\S+)\.", _l("must be at least %(n)s.")),
     (r"must be at most (?P<n>\S+) characters\.", _l("must be at most %(n)s characters.")),
+    (r"must be at most (?P<n>\S+) ids\.", _l("must be at most %(n)s ids.")),
     (r"must be at most (?P<n>\S+)\.", _l("must be at most %(n)s.")),
     (r"must be between (?P<low>\S+) and (?P<high>\S+)\.", _l("must be between %(low)s and %(high)s.")),
     (r"must be one of (?P<choices>.*)\.", _l("must be one of %(choices)s.")),

@@ -11,6 +11,7 @@ an integer."
 import json
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 from sqlalchemy import BigInteger, SmallInteger
 
@@ -286,7 +287,7 @@ def parse_json_body(raw, max_depth):
     except RecursionError:  # deeper than Python's own parser goes
         raise ApiError("bad_request", describe({"_schema": [_too_deep(max_depth)]})) from None
     except ValueError:  # also bad UTF-8 and integers of thousands of digits
-        raise ApiError("bad_request", "The request body is not valid JSON.") from None
+        raise ApiError("bad_request", _("The request body is not valid JSON.")) from None
     stack = [(data, 0, ())]
     while stack:
         value, depth, parts = stack.pop()

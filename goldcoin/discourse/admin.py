@@ -1,7 +1,9 @@
 """Admin views: the integration's settings (instance URL, which events to
 honour) and every delivery received, ping included."""
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from goldcoin.core.admin import ReadOnlyModelView, SecureModelView
@@ -14,14 +16,24 @@ from .settings import config_row, normalize_instance
 def _check_instance_url(form, field):
     try:
         field.data = normalize_instance(field.data)
-    except ValueError as exc:
-        raise ValidationError(f"Give the forum's address, e.g. https://forum.example.com ({exc}).") from None
+    except ValueError:
+        raise ValidationError(_("Give the forum's address, e.g. https://forum.example.com.")) from None
+
+
+def _events_acted_on(view, context, model, name):
+    """One cell, a line per event: seven boolean columns named by event made the
+    one-row list wider than the page at 1280 px (1356 px in 1110)."""
+    lines = Markup("").join(
+        Markup('<li><code>{}</code> {}</li>').format(event, _("on") if getattr(model, f"honour_{event}") else _("off"))
+        for event in HONOURABLE_EVENTS)
+    return Markup('<ul class="list-unstyled admin-events">{}</ul>').format(lines)
 
 
 class SettingsView(SecureModelView):
-    column_list = ("instance_url",) + tuple(f"honour_{name}" for name in HONOURABLE_EVENTS) + ("updated_at",)
+    column_list = ("instance_url", "events", "updated_at")
+    column_formatters = {"events": _events_acted_on}
     form_columns = ("instance_url",) + tuple(f"honour_{name}" for name in HONOURABLE_EVENTS)
-    column_labels = {f"honour_{name}": name for name in HONOURABLE_EVENTS}
+    column_labels = {"events": _l("Events acted on"), **{f"honour_{name}": name for name in HONOURABLE_EVENTS}}
     form_args = {"instance_url": {"validators": [_check_instance_url]}}
     can_create = False  # one row, created on first use
     can_delete = False
@@ -29,6 +41,7 @@ class SettingsView(SecureModelView):
     column_descriptions = {
         "instance_url": _l("The forum's base URL, e.g. https://forum.example.com. Empty: DISCOURSE_URL from the "
                            "environment applies. Deliveries from another forum are refused; sign-in goes there."),
+        "events": _l("The Discourse events Gold Coin acts on; the others are answered 200 and ignored."),
         **{f"honour_{name}": _l("Act on Discourse's %(event)s event (off: answered 200 and ignored).", event=name)
            for name in HONOURABLE_EVENTS},
     }

@@ -22,6 +22,7 @@ BOUNTIES = "bounties"
 CHALLENGES = "challenges"
 EARNED = "earned"
 CAPPED = "capped"
+REVIEW = "review"
 
 # kind -> (what the member reads on the settings page, emailed by default)
 KINDS = {
@@ -32,7 +33,18 @@ KINDS = {
     CHALLENGES: (_l("Challenge prizes paid to you"), True),
     EARNED: (_l("Coins earned for posts, answers and referrals"), False),
     CAPPED: (_l("An award paid nothing because you reached a daily limit"), False),
+    # Moderators and admins only; the bell tells them, the queue is where they act.
+    REVIEW: (_l("Moderators: an EA was submitted or resubmitted for review"), False),
 }
+
+
+# Kinds only staff receive: a member's settings page does not offer them.
+STAFF_KINDS = {REVIEW}
+
+
+def kinds_for(user):
+    """The kinds `user` can receive, as KINDS orders them: staff get them all."""
+    return {kind: entry for kind, entry in KINDS.items() if user.is_moderator or kind not in STAFF_KINDS}
 
 
 def email_choices(session, user_id):

@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from goldcoin.auth.models import User
-from goldcoin.core.errors import error_page
+from goldcoin.core.errors import error_page, refusal_goes_to
 from goldcoin.extensions import db
 from goldcoin.i18n import current_language, supported
 from goldcoin.security import csrf_exempt
 
 from . import email  # noqa: F401 - registers the after-commit mailer
 from .compose import SETTINGS_PATH
-from .preferences import KINDS, email_choices, save_email_choices, stop_emailing
+from .preferences import KINDS, email_choices, kinds_for, save_email_choices, stop_emailing
 from .service import mark_read, recent, unread_count
 from .unsubscribe import ONE_CLICK_PATH, PAGE_PATH, read_token
 
@@ -39,10 +39,11 @@ def notifications_page():
 @login_required
 def email_settings():
     if request.method == "POST":
+        refusal_goes_to(url_for(".email_settings"))  # a refused form returns here, Referer or not
         save_email_choices(db.session, current_user.id, request.form.getlist("kind"))
         flash(_("Your email settings were saved."), "success")
         return redirect(url_for(".email_settings"))
-    return render_template("notifications/email_settings.html", kinds=KINDS,
+    return render_template("notifications/email_settings.html", kinds=kinds_for(current_user),
                            choices=email_choices(db.session, current_user.id))
 
 

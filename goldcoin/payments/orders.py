@@ -233,9 +233,12 @@ def failure_text(order):
                   "few minutes or choose another currency.")
     if order.status == EXPIRED:
         return _l("The payment window closed before the payment was confirmed. No coins were credited.")
-    if order.provider_status_text:  # the provider's name for the state it ended in ("Cancelled / Timed Out")
-        return _l("The payment service ended this payment (%(status)s). No coins were credited.",
-                  status=order.provider_status_text)
+    # Worded from the status code (COINPAYMENTS.md), not the provider's English
+    # name for it ("Cancelled / Timed Out"), which stays in the admin's view.
+    if order.provider_status == -1:
+        return _l("The payment was cancelled or timed out before it was paid in full. No coins were credited.")
+    if order.provider_status == -2:
+        return _l("The payment was refunded or reversed. No coins were credited.")
     return _l("The payment service ended this payment. No coins were credited.")
 
 

@@ -17,9 +17,6 @@
   var line = document.createElementNS(NS, 'polyline');
   line.setAttribute('points', coords.join(' '));
   svg.appendChild(line);
-  var label = document.createElementNS(NS, 'text');
-  label.setAttribute('x', PAD); label.setAttribute('y', 14); label.setAttribute('font-size', '12');
-  label.textContent = window.goldcoin.t('chart.max', { value: max });
-  svg.appendChild(label);
+  document.getElementById('balance-chart-max').textContent = window.goldcoin.t('chart.max', { value: max });
   svg.setAttribute('data-points', points.length);
 })();

@@ -1,6 +1,8 @@
 import pytest
 from sqlalchemy import select
 
+from tests.support.server import build_demo_database
+
 
 @pytest.fixture
 def forum(app, session):
@@ -46,3 +48,9 @@ def make_voter(session, make_user):
 def form_post(api, path, **data):
     """POST a page form with the member's session and CSRF token."""
     return api.client.post(path, data=data, headers={"X-CSRFToken": api.csrf})
+
+
+@pytest.fixture
+def demo_database(tmp_path):
+    """The demo economy in its own migrated SQLite database, for a served app.py."""
+    return build_demo_database(tmp_path, {"UPLOAD_FOLDER": str(tmp_path / "up")})

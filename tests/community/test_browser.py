@@ -4,27 +4,9 @@ EA (with a real report) verified by a moderator pays +50; an accepted answer
 pays +20. (The EA proof seen by both sides: test_ea_browser.py.)"""
 import re
 
-import pytest
-from flask_migrate import upgrade
-
-from goldcoin import create_app
-from goldcoin.demo import create_demo_data
-from goldcoin.extensions import db
 from tests.reports.helpers import DATA, HISTORY_BG
 from tests.support.browser import chromium_page
 from tests.support.server import login_session, running_server
-
-
-@pytest.fixture
-def demo_database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(tmp_path / "up")})
-    with app.app_context():
-        upgrade()
-        create_demo_data(db.session, app.config)
-        db.session.commit()
-        db.engine.dispose()
-    return url
 
 
 def form(http, url, **data):

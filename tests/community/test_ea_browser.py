@@ -12,8 +12,6 @@ from tests.reports.helpers import DATA, STATEMENT_DEMO
 from tests.support.browser import chromium_page, log_in
 from tests.support.server import ROOT, login_session, running_server
 
-from .test_browser import demo_database  # noqa: F401 - the fixture
-
 SHOTS = ROOT / "instance" / "screenshots"
 
 
@@ -40,7 +38,7 @@ def switch_to(page, base, username, password):
     page.wait_for_url(re.compile(r".*/profile$"))
 
 
-def test_a_report_is_read_verified_paid_once_and_its_curve_shown(demo_database, tmp_path):  # noqa: F811
+def test_a_report_is_read_verified_paid_once_and_its_curve_shown(demo_database, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     env = {"DATABASE_URL": demo_database, "GOLDCOIN_UPLOAD_FOLDER": str(tmp_path / "up")}
     with running_server(env, async_mode="threading") as base, chromium_page() as page:

@@ -91,6 +91,10 @@ def test_bad_uploads_are_refused(forum, session, make_user, make_api):
     assert upload(api, file_name="virus.exe").status_code == 400
     assert upload(api, profit_factor="lots").status_code == 400
     assert upload(api, max_drawdown_pct="150").status_code == 400
+    # Past the 32-bit columns: SQLite raised OverflowError (a 500) before.
+    for field in ("price_coins", "trades"):
+        refused = upload(api, **{field: "99999999999999999999"})
+        assert refused.status_code == 400 and "must be at most 2147483647" in refused.get_data(as_text=True)
     set_setting(session, "ea_max_upload_bytes", "100")
     session.commit()
     assert upload(api, content=b"x" * 101).status_code == 413

@@ -1,21 +1,9 @@
 """Migration 0510 gives EAs uploaded before reports were read a proof row:
 typed figures, or an unread report (verifying either needs an override)."""
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from goldcoin import create_app
-from tests.support.services import create_pg_database
-
-
-@pytest.fixture
-def empty_database_url(db_kind, tmp_path):
-    if db_kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    url, drop = create_pg_database()
-    yield url
-    drop()
 
 
 def test_existing_eas_get_a_proof_row(empty_database_url):

@@ -8,21 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from goldcoin.auth.service import create_token
 from goldcoin.core.time import utcnow
 from goldcoin.earning.models import BoosterCampaign, EarningSetting, ExternalEvent
 from goldcoin.earning.settings import EVENT_TYPES, check_setting, get_decimal, set_setting
-from goldcoin.extensions import db
 
 from .test_events_api import event, member_balance, post
-
-
-@pytest.fixture
-def token(app):
-    with app.app_context():
-        _, plaintext = create_token(db.session, "forum", "events")
-        db.session.commit()
-    return plaintext
 
 
 def events_recorded(session):

@@ -8,14 +8,6 @@ from goldcoin.extensions import db
 from goldcoin.ledger import balance_of, wallet_id
 
 
-@pytest.fixture
-def token(app):
-    with app.app_context():
-        _, plaintext = create_token(db.session, "forum", "events")
-        db.session.commit()
-    return plaintext
-
-
 def post(client, token, body):
     return client.post("/api/v1/events", json=body, headers={"Authorization": f"Bearer {token}"})
 

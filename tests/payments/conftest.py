@@ -1,12 +1,14 @@
 """Payments fixtures: the simulator as a real HTTP server, the test app served
-for real (so the simulator's IPNs reach it over HTTP), a real SMTP server."""
-import threading
+for real (so the simulator's IPNs reach it over HTTP). The SMTP server
+(`mailbox`) is in tests/conftest.py."""
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
 
+from goldcoin import create_app
 from goldcoin.aftercommit import subscribe
+from goldcoin.auth.service import register_member
 from goldcoin.extensions import db
 from goldcoin.payments.seed import seed_packages
 from goldcoin.payments.simulator import Simulator, SimulatorAccount, SimulatorIntegration
@@ -24,36 +26,6 @@ def simulator():
     with ServerThread(sim) as server:
         sim.base = server.base
         yield sim
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives and lets a test wait for it."""
-
-    def __init__(self):
-        self.messages = []
-        self.cond = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.cond:
-            self.messages.append(envelope)
-            self.cond.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count, timeout=30):
-        with self.cond:
-            assert self.cond.wait_for(lambda: len(self.messages) >= count, timeout), (
-                f"expected {count} emails, got {len(self.messages)}")
-            return list(self.messages)
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
 
 
 _events = []
@@ -131,3 +103,17 @@ def v2(payments_config):
     """New orders go to CoinPayments' current platform (request it before `app`)."""
     payments_config["COINPAYMENTS_API"] = "v2"
     return payments_config
+
+
+@pytest.fixture
+def demo_database(tmp_path):
+    """A migrated SQLite database (its packages seeded) with one member, newcomer,
+    for a served app.py."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()  # the migration seeds the brief's packages
+        register_member(db.session, "newcomer", "newcomer@example.com", "newcomer-pass-1")
+        db.session.commit()
+        db.engine.dispose()
+    return url

@@ -1,26 +1,9 @@
 """The demo flow in Chromium against the real server (gevent) with the
 simulator mounted in it: /recharge -> 200 coins with USDT.TRC20 -> the
 simulator's checkout -> "Pay in full" -> the confirmation page, 200 coins."""
-import pytest
-from flask_migrate import upgrade
 
-from goldcoin import create_app
-from goldcoin.auth.service import register_member
-from goldcoin.extensions import db
 from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
-
-
-@pytest.fixture
-def demo_database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()  # the migration seeds the brief's packages
-        register_member(db.session, "newcomer", "newcomer@example.com", "newcomer-pass-1")
-        db.session.commit()
-        db.engine.dispose()
-    return url
 
 
 def test_newcomer_buys_200_coins_through_the_simulator_checkout(demo_database, mailbox):

@@ -6,10 +6,8 @@ confirmation page with 200 coins."""
 from tests.support.browser import chromium_page, log_in
 from tests.support.server import running_server
 
-from .test_demo_browser import demo_database  # noqa: F401  (the fixture)
 
-
-def test_newcomer_buys_200_coins_through_the_v2_simulator(demo_database, mailbox):  # noqa: F811
+def test_newcomer_buys_200_coins_through_the_v2_simulator(demo_database, mailbox):
     from playwright.sync_api import expect
 
     env = {

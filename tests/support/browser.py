@@ -39,3 +39,14 @@ def log_in(page, username, password):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("#login-form button[type=submit]")
+
+
+def member_page(context, base, username, width, height=800):
+    """A new page of `context` at `width`, logged in as a demo account
+    (password `<username>-demo-pass`) and on its profile."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(base + "/login")
+    log_in(page, username, f"{username}-demo-pass")
+    page.wait_for_url(base + "/profile")
+    return page

@@ -106,3 +106,36 @@ class ServerThread:
         self.server.shutdown()
         self.thread.join(10)
         self.server.server_close()
+
+
+@contextmanager
+def running_demo(directory, env=None, add_rows=None):
+    """The demo economy (goldcoin.demo: admin, moderator carol, members alice,
+    bob, dave ...) in a SQLite file in `directory`, served by app.py with the
+    payment simulator; `add_rows(session)` adds what a test needs beyond the
+    demo, `env` overrides the server's environment. Yields (base URL, database URL)."""
+    url = build_demo_database(directory, add_rows=add_rows)
+    with running_server({"DATABASE_URL": url, "GOLDCOIN_PAYMENT_SIMULATOR": "1", **(env or {})}) as base:
+        yield base, url
+
+
+def build_demo_database(directory, config=None, add_rows=None):
+    """Migrate a new SQLite file in `directory`, fill it with the demo economy
+    (then `add_rows(session)` if given) and return its URL; `config` adds to
+    create_app's."""
+    from flask_migrate import upgrade
+
+    from goldcoin import create_app
+    from goldcoin.demo import create_demo_data
+    from goldcoin.extensions import db
+
+    url = f"sqlite:///{Path(directory) / 'demo.db'}"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, **(config or {})})
+    with app.app_context():
+        upgrade()
+        create_demo_data(db.session, app.config)
+        if add_rows:
+            add_rows(db.session)
+        db.session.commit()
+        db.engine.dispose()
+    return url

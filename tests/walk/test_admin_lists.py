@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.support.browser import chromium_context, log_in
+from tests.support.server import running_demo
 
 LISTS = ["/admin/members/", "/admin/accounts/", "/admin/transfers/", "/admin/tokens/", "/admin/audit/",
          "/admin/earning_rules/", "/admin/earning_settings/", "/admin/booster_campaigns/",
@@ -14,7 +15,7 @@ LISTS = ["/admin/members/", "/admin/accounts/", "/admin/transfers/", "/admin/tok
          "/admin/challenges/", "/admin/challenge_entries/", "/admin/ea_queue/", "/admin/bounties/",
          "/admin/rewards/", "/admin/redemptions/", "/admin/entitlements/", "/admin/titles/", "/admin/purchases/",
          "/admin/recharge_packages/", "/admin/bonus_tiers/", "/admin/recharge_orders/", "/admin/ipn_records/",
-         "/admin/payment_currencies/", "/admin/discourse_events/",
+         "/admin/payment_currencies/", "/admin/discourse_settings/", "/admin/discourse_events/",
          "/admin/discourse_members/"]
 
 
@@ -50,22 +51,7 @@ def add_long_rows(session):
 
 @pytest.fixture(scope="module")
 def admin_server(tmp_path_factory):
-    from flask_migrate import upgrade
-
-    from goldcoin import create_app
-    from goldcoin.demo import create_demo_data
-    from goldcoin.extensions import db
-    from tests.support.server import running_server
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('walk-admin') / 'demo.db'}"
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()
-        create_demo_data(db.session, app.config)
-        add_long_rows(db.session)
-        db.session.commit()
-        db.engine.dispose()
-    with running_server({"DATABASE_URL": url, "GOLDCOIN_PAYMENT_SIMULATOR": "1"}) as base:
+    with running_demo(tmp_path_factory.mktemp("walk-admin"), add_rows=add_long_rows) as (base, _):
         yield base
 
 

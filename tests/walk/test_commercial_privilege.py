@@ -31,8 +31,10 @@ def test_a_member_without_the_privilege_is_told_why_and_where_to_get_it(forum, s
         page = api.get(path).get_data(as_text=True)
         assert form not in page, path
         assert NEEDS in page, path
-        assert 'href="/store">Get Commercial Section Posting in the store</a>' in page, path
+        # The link lands on the item itself on the store page, not the top of it.
+        assert 'href="/store#reward-commercial-posting">Get Commercial Section Posting in the store</a>' in page, path
         assert "120 coins · lasts 30 days" in page, path
+    assert 'id="reward-commercial-posting"' in api.get("/store").get_data(as_text=True)
 
     redeem(session, member, "commercial-posting")
     for path, form in (("/community/s/commercial", 'id="new-thread-form"'), (f"/community/t/{thread_id}", 'id="reply-form"')):
@@ -53,7 +55,7 @@ def test_without_a_store_item_the_page_says_so(forum, session, make_user, make_a
     api = make_api(member.username)
     page = api.get(f"/community/t/{thread_id}").get_data(as_text=True)
     assert NEEDS in page and "The store does not sell it at the moment; an admin can grant it." in page
-    assert 'href="/store">Get' not in page
+    assert 'href="/store#reward-' not in page and 'href="/store">Get' not in page
     # A general section's thread has no such note.
     page = api.get(f"/community/t/{general_id}").get_data(as_text=True)
     assert 'id="reply-form"' in page and NEEDS not in page

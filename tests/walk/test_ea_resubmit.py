@@ -132,6 +132,8 @@ def test_only_the_author_edits_and_only_a_rejected_ea(app, forum, session, make_
     bad = edit(me, ea.id, file=(b"MZ", "setup.exe"), name="Renamed")
     assert bad.status_code == 400 and 'id="ea-upload-error"' in bad.get_data(as_text=True)
     assert "Why a moderator rejected it:" in bad.get_data(as_text=True)
+    huge = edit(me, ea.id, name="Renamed", price_coins="99999999999999999999")
+    assert huge.status_code == 400 and "must be at most 2147483647" in huge.get_data(as_text=True)
     ea_now = only_ea(session)
     assert (ea_now.status, ea_now.name, ea_now.file_name) == ("rejected", "TrendRider v2", ea.file_name)
     assert os.path.isfile(stored(app, ea.file_name))

@@ -7,7 +7,6 @@ import logging
 import socket
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -22,7 +21,7 @@ from tests.payments.conftest import (  # noqa: F401 - the payments tests' simula
     simulator,
 )
 from tests.support.browser import chromium_context, log_in
-from tests.support.server import running_server
+from tests.support.server import running_demo
 
 UNREACHABLE = "The payment service could not be reached. No coins were charged; please try again in a few minutes."
 UNREACHABLE_ZH = "无法连接支付服务。没有扣款；请几分钟后再试。"
@@ -97,19 +96,8 @@ def test_a_provider_refusal_is_told_plainly_too(app, payments_config, member, ca
 @pytest.fixture(scope="module")
 def demo_with_the_provider_down(tmp_path_factory):
     """The demo served with CoinPayments pointed at a closed port."""
-    from goldcoin import create_app
-    from goldcoin.demo import create_demo_data
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('down') / 'demo.db'}"
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()
-        create_demo_data(db.session, app.config)
-        db.session.commit()
-        db.engine.dispose()
-    env = {"DATABASE_URL": url, "GOLDCOIN_PAYMENT_SIMULATOR": "1", "COINPAYMENTS_API_URL": closed_port_url("/api.php")}
-    with running_server(env) as base:
-        yield base, url
+    with running_demo(tmp_path_factory.mktemp("down"), {"COINPAYMENTS_API_URL": closed_port_url("/api.php")}) as served:
+        yield served
 
 
 @pytest.mark.parametrize("language, expected", [("en", UNREACHABLE), ("zh_CN", UNREACHABLE_ZH)])

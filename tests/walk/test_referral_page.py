@@ -11,7 +11,7 @@ from sqlalchemy import update
 from goldcoin.earning.models import EarningRule
 from goldcoin.earning.service import ensure_default_rules
 from goldcoin.earning.settings import set_setting
-from tests.support.browser import chromium_context, log_in
+from tests.support.browser import chromium_context, member_page
 
 
 def terms(page):
@@ -50,11 +50,7 @@ def test_the_page_says_what_inviting_pays_from_the_settings(session, make_user, 
 def test_the_link_is_whole_on_a_phone_and_the_button_copies_it(demo_server, width, tmp_path):
     with chromium_context() as context:
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_server)
-        page = context.new_page()
-        page.set_viewport_size({"width": width, "height": 800})
-        page.goto(demo_server + "/login")
-        log_in(page, "alice", "alice-demo-pass")
-        page.wait_for_url(demo_server + "/profile")
+        page = member_page(context, demo_server, "alice", width)
         page.goto(demo_server + "/community/referral")
         link = page.text_content("#referral-link").strip()
         assert link.startswith(demo_server + "/register?ref=")
