@@ -312,10 +312,10 @@ class AdjustmentView(SecureBaseView):
             flash(_("This adjustment was already posted (transfer %(id)s); nothing changed.", id=posting.transfer.id),
                   "info")
         else:
+            signed = f"{form.amount.data:+d}"  # outside _(): the catalogue's extractor warns on an f-string there
             flash(
                 _("Adjusted %(username)s by %(coins)s coins (transfer %(id)s); balance now %(balance)s.",
-                  username=user.username, coins=f"{form.amount.data:+d}", id=posting.transfer.id,
-                  balance=int(balance)),
+                  username=user.username, coins=signed, id=posting.transfer.id, balance=int(balance)),
                 "success",
             )
         return redirect(self.get_url(".index"))
