@@ -112,6 +112,7 @@ LABELS = [
     _l("Last Polled At"),
     _l("Last Used At"),
     _l("Liker Discourse Id"),
+    _l("List Unsubscribe"),
     _l("Max Drawdown Pct"),
     _l("Memo"),
     _l("Message Id"),
